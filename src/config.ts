@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Public API base URLs, used when `api-url` is empty. */
+export const DEFAULT_API_URLS = {
+  cargo: 'https://api.getcargo.io',
+  venice: 'https://api.venice.ai/api/v1',
+} as const;
+
+/** Every action input, by its kebab-case name, as a raw string ('' when unset). */
+export type RawInputs = Readonly<Record<string, string | undefined>>;
+
+const PROVIDERS = ['cargo', 'venice'] as const;
+const ESTIMATE_SOURCES = ['auto', 'history', 'sample', 'metrics'] as const;
+const ON_EXCEED = ['fail', 'warn'] as const;
+const ON_API_ERROR = ['fail', 'warn', 'pass'] as const;
+const COMMENT = ['always', 'on-exceed', 'never'] as const;
+const COMMENT_MODES = ['update', 'new', 'hide-and-new', 'delete-and-new'] as const;
+
+// Every field starts as the raw string the runner gives (`''` for an unset input), so the
+// transforms below are the only place a string becomes a typed value.
+const raw = z.string().trim();
+
+function optional<T>(parse: (value: string, fail: (message: string) => never) => T) {
+  return raw.transform((value, ctx): T | undefined => {
+    if (value === '') return undefined;
+    try {
+      return parse(value, (message) => {
+        throw new FieldError(message);
+      });
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
+}
+
+function withDefault<T>(fallback: string, parse: (value: string, fail: (m: string) => never) => T) {
+  return optional(parse).transform((value, ctx) => {
+    if (value !== undefined) return value;
+    const parsed = optional(parse).safeParse(fallback);
+    if (!parsed.success || parsed.data === undefined) {
+      ctx.addIssue({ code: 'custom', message: `internal default '${fallback}' is invalid` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+class FieldError extends Error {}
+
+function oneOf<const T extends readonly string[]>(values: T) {
+  return (value: string, fail: (m: string) => never): T[number] => {
+    const lower = value.toLowerCase();
+    const match = values.find((v) => v === lower);
+    if (match === undefined) fail(`must be one of ${values.join(', ')} (got '${value}')`);
+    return match;
+  };
+}
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string, fail: (m: string) => never): number => {
+    const accepted =
+      max === Number.MAX_SAFE_INTEGER
+        ? `a whole number of at least ${min}`
+        : `a whole number from ${min} to ${max}`;
+    const n = Number(value);
+    if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      fail(`must be ${accepted} (got '${value}')`);
+    }
+    return n;
+  };
+}
+
+function decimal(range: {
+  min: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}) {
+  const describe = () => {
+    const low = `${range.minExclusive ? 'above' : 'at least'} ${range.min}`;
+    if (range.max === undefined) return `a number ${low}`;
+    return `a number ${low} and ${range.maxExclusive ? 'below' : 'at most'} ${range.max}`;
+  };
+  return (value: string, fail: (m: string) => never): number => {
+    // Plain decimals only: '1e3', '0x10' and '1,000' are refused rather than guessed at.
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value)) fail(`must be ${describe()} (got '${value}')`);
+    const n = Number(value);
+    const tooLow = range.minExclusive ? n <= range.min : n < range.min;
+    const tooHigh =
+      range.max !== undefined && (range.maxExclusive ? n >= range.max : n > range.max);
+    if (!Number.isFinite(n) || tooLow || tooHigh) fail(`must be ${describe()} (got '${value}')`);
+    return n;
+  };
+}
+
+function boolean(value: string, fail: (m: string) => never): boolean {
+  // The same spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  return fail(`must be true or false (got '${value}')`);
+}
+
+function httpUrl(value: string, fail: (m: string) => never): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(`must be an http(s) URL (got '${value}')`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(`must be an http(s) URL (got '${value}')`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function text(value: string): string {
+  return value;
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. */
+function headerList(value: string, fail: (m: string) => never): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    if (part.trim() === '') continue;
+    const colon = part.indexOf(':');
+    const name = colon === -1 ? '' : part.slice(0, colon).trim();
+    if (colon === -1 || !HEADER_NAME.test(name)) {
+      fail(`must be a list like 'K1: V1, K2: V2' (could not read '${part.trim().slice(0, 40)}')`);
+    }
+    headers[name] = part.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/** `sample-records`: an inline JSON array of records, or the path of a file holding them. */
+export type SampleRecordsSetting =
+  { kind: 'inline'; records: Record<string, unknown>[] } | { kind: 'file'; path: string };
+
+function sampleRecords(value: string, fail: (m: string) => never): SampleRecordsSetting {
+  if (!value.startsWith('[')) return { kind: 'file', path: value };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return fail(
+      'must be a JSON array of record objects or a file path (the inline JSON does not parse)',
+    );
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))
+  ) {
+    return fail('must be a JSON array of record objects or a file path');
+  }
+  if (parsed.length === 0) fail('the inline JSON array is empty; give at least one record');
+  return { kind: 'inline', records: parsed as Record<string, unknown>[] };
+}
+
+const schema = z
+  .object({
+    provider: withDefault('cargo', oneOf(PROVIDERS)),
+    'api-token': optional(text),
+    'api-url': optional(httpUrl),
+    'workspace-uuid': optional(text),
+    'workflow-uuid': optional(text),
+    'record-count': optional(integer(1)),
+    'records-file': optional(text),
+    'estimate-from': withDefault('auto', oneOf(ESTIMATE_SOURCES)),
+    'history-window-days': withDefault('30', integer(1, 3650)),
+    'min-history-runs': withDefault('10', integer(1)),
+    'sample-records': optional(sampleRecords),
+    'sample-size': withDefault('10', integer(1, 1000)),
+    'max-sample-credits': withDefault('50', decimal({ min: 0, minExclusive: true })),
+    'sample-timeout-minutes': withDefault('15', decimal({ min: 0, minExclusive: true, max: 360 })),
+    budget: optional(decimal({ min: 0 })),
+    reserve: withDefault('0', decimal({ min: 0 })),
+    confidence: withDefault(
+      '0.9',
+      decimal({ min: 0.5, max: 1, minExclusive: false, maxExclusive: true }),
+    ),
+    'warn-threshold': withDefault('0.8', decimal({ min: 0, max: 1, minExclusive: true })),
+    'on-exceed': withDefault('fail', oneOf(ON_EXCEED)),
+    'on-api-error': withDefault('fail', oneOf(ON_API_ERROR)),
+    comment: withDefault('on-exceed', oneOf(COMMENT)),
+    'comment-mode': withDefault('update', oneOf(COMMENT_MODES)),
+    'github-token': optional(text),
+    'upload-artifact': withDefault('true', boolean),
+    'artifact-name': withDefault('cost-gate-report', artifactName),
+    'retention-days': optional(integer(0, 90)),
+    'report-dir': optional(text),
+    'prometheus-file': optional(prometheusFile),
+    'webhook-url': optional(httpUrl),
+    'webhook-headers': optional(headerList),
+  })
+  .superRefine((v, ctx) => {
+    const need = (input: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [input], message });
+    if (v['api-token'] === undefined) {
+      need(
+        'api-token',
+        v.provider === 'venice'
+          ? 'is required: a Venice ADMIN API key'
+          : 'is required: a Cargo API token with admin access to the workspace',
+      );
+    }
+    if (v.provider === 'cargo' && v['workflow-uuid'] === undefined) {
+      need('workflow-uuid', 'is required for provider cargo: the workflow the batch will run');
+    }
+    if (v['record-count'] === undefined && v['records-file'] === undefined) {
+      need('record-count', 'is required unless records-file is given: an integer of at least 1');
+    }
+  });
+
+function artifactName(value: string, fail: (m: string) => never): string {
+  // The characters the artifact service refuses in a name.
+  if (/[":<>|*?\\/\r\n]/.test(value)) {
+    fail(`must not contain any of " : < > | * ? \\ / or a line break (got '${value}')`);
+  }
+  return value;
+}
+
+function prometheusFile(value: string, fail: (m: string) => never): string {
+  // node_exporter's textfile collector reads only *.prom files.
+  if (!value.endsWith('.prom'))
+    fail(`must end in .prom, or the textfile collector ignores it (got '${value}')`);
+  return value;
+}
+
+/** The one typed view of every setting, shared by the action and the CLI. */
+export interface Config {
+  provider: (typeof PROVIDERS)[number];
+  apiToken: string;
+  apiUrl: string;
+  workspaceUuid: string | undefined;
+  workflowUuid: string | undefined;
+  recordCount: number | undefined;
+  recordsFile: string | undefined;
+  estimateFrom: (typeof ESTIMATE_SOURCES)[number];
+  historyWindowDays: number;
+  minHistoryRuns: number;
+  sampleRecords: SampleRecordsSetting | undefined;
+  sampleSize: number;
+  maxSampleCredits: number;
+  sampleTimeoutMinutes: number;
+  budget: number | undefined;
+  reserve: number;
+  confidence: number;
+  warnThreshold: number;
+  onExceed: (typeof ON_EXCEED)[number];
+  onApiError: (typeof ON_API_ERROR)[number];
+  comment: (typeof COMMENT)[number];
+  commentMode: (typeof COMMENT_MODES)[number];
+  githubToken: string | undefined;
+  uploadArtifact: boolean;
+  artifactName: string;
+  retentionDays: number | undefined;
+  reportDir: string | undefined;
+  prometheusFile: string | undefined;
+  webhookUrl: string | undefined;
+  webhookHeaders: Record<string, string>;
+}
+
+/** The names of every input the schema reads, in action.yml order. */
+export const INPUT_NAMES = Object.keys(schema.shape);
+
+/** Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad input. */
+export function parseConfig(inputs: RawInputs): Config {
+  const values: Record<string, string> = {};
+  for (const name of INPUT_NAMES) values[name] = inputs[name] ?? '';
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    const [first, ...rest] = result.error.issues;
+    const name = String(first?.path[0] ?? 'inputs');
+    const error = new ConfigError(name, first?.message ?? 'is invalid');
+    if (rest.length > 0) {
+      const others = rest.map((i) => `'${String(i.path[0])}' ${i.message}`).join('; ');
+      error.message += ` (also: ${others})`;
+    }
+    throw error;
+  }
+  const v = result.data;
+  return {
+    provider: v.provider,
+    apiToken: v['api-token'] ?? '',
+    apiUrl: v['api-url'] ?? DEFAULT_API_URLS[v.provider],
+    workspaceUuid: v['workspace-uuid'],
+    workflowUuid: v['workflow-uuid'],
+    recordCount: v['record-count'],
+    recordsFile: v['records-file'],
+    estimateFrom: v['estimate-from'],
+    historyWindowDays: v['history-window-days'],
+    minHistoryRuns: v['min-history-runs'],
+    sampleRecords: v['sample-records'],
+    sampleSize: v['sample-size'],
+    maxSampleCredits: v['max-sample-credits'],
+    sampleTimeoutMinutes: v['sample-timeout-minutes'],
+    budget: v.budget,
+    reserve: v.reserve,
+    confidence: v.confidence,
+    warnThreshold: v['warn-threshold'],
+    onExceed: v['on-exceed'],
+    onApiError: v['on-api-error'],
+    comment: v.comment,
+    commentMode: v['comment-mode'],
+    githubToken: v['github-token'],
+    uploadArtifact: v['upload-artifact'],
+    artifactName: v['artifact-name'],
+    retentionDays: v['retention-days'],
+    reportDir: v['report-dir'],
+    prometheusFile: v['prometheus-file'],
+    webhookUrl: v['webhook-url'],
+    webhookHeaders: v['webhook-headers'] ?? {},
+  };
+}
