@@ -1,0 +1,274 @@
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import type { z } from 'zod';
+import { ApiError, type ErrorKind } from '../errors.js';
+import { type QueryValue, serializeQuery } from './query.js';
+import { redact } from './redact.js';
+
+/** A provider's reading of an error body: its message and machine reason, when it has them. */
+export interface ErrorBodyReading {
+  message?: string | undefined;
+  reason?: string | undefined;
+}
+
+export interface HttpClientOptions {
+  /** Name of the service in messages, e.g. 'Cargo API'. */
+  service: string;
+  /** Base URL every path is appended to (no trailing slash). */
+  baseUrl: string;
+  /** Headers sent with every request. */
+  headers: Readonly<Record<string, string>>;
+  /** Values that must never appear in an error or log line. */
+  secrets: readonly string[];
+  /** Per-request budget, headers and body included. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for transient failures. */
+  retries?: number;
+  /** Bound on one call including every retry and wait. */
+  totalTimeoutMs?: number;
+  /** Longest `Retry-After` the client is willing to honour. */
+  maxRetryAfterMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Reads the provider's error body (`{errorMessage, reason}` for Cargo, `{error}` for Venice). */
+  readErrorBody?: (body: unknown) => ErrorBodyReading;
+  /** Extra wait the provider asks for after a 429, from its own headers (ms). */
+  rateLimitWaitMs?: (
+    headers: Record<string, string | string[] | undefined>,
+    now: number,
+  ) => number | undefined;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+  /** Told about every retry, for progress logging. */
+  onRetry?: (info: { endpoint: string; attempt: number; delayMs: number; reason: string }) => void;
+  /** Told about every request sent (method, path), for debug logs and request counting. */
+  onRequest?: (info: { method: string; endpoint: string }) => void;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /**
+   * False for calls that spend money when repeated (creating a batch): those are retried only
+   * when the request surely never reached the service (connection refused) or was refused with 429.
+   */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  text: string;
+}
+
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 3,
+  totalTimeoutMs: 120_000,
+  maxRetryAfterMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+};
+
+const sharedAgent = new Agent({ keepAliveTimeout: 4_000, connections: 8 });
+
+/** Parses `Retry-After` (delta seconds or HTTP-date) into milliseconds from `now`. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function kindOfStatus(status: number): ErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'server';
+  return 'request';
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+function header(headers: HttpResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface Failure {
+  error: ApiError;
+  retryable: boolean;
+  waitMs?: number | undefined;
+}
+
+/** The one HTTP layer: timeouts, classified errors, retries with backoff, secret redaction. */
+export class HttpClient {
+  private readonly o: Required<
+    Omit<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs'>
+  > &
+    Pick<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs'>;
+
+  constructor(options: HttpClientOptions) {
+    this.o = {
+      ...DEFAULTS,
+      readErrorBody: () => ({}),
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+      random: Math.random,
+      now: Date.now,
+      ...options,
+    };
+  }
+
+  /** Redacts this client's secrets from a text. */
+  redact(text: string): string {
+    return redact(text, this.o.secrets);
+  }
+
+  /** Sends a request, retrying transient failures; resolves only on a 2xx answer. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const endpoint = this.endpointOf(req);
+    const deadline = this.o.now() + this.o.totalTimeoutMs;
+    for (let attempt = 0; ; attempt += 1) {
+      const outcome = await this.attempt(
+        req,
+        endpoint,
+        Math.min(this.o.timeoutMs, deadline - this.o.now()),
+      );
+      if (!('error' in outcome)) return outcome;
+      const { error, retryable, waitMs } = outcome;
+      const idempotentOk =
+        req.idempotent !== false || error.status === 429 || error.reason === 'ECONNREFUSED';
+      if (!retryable || !idempotentOk || attempt >= this.o.retries) throw error;
+      const backoff =
+        this.o.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
+      if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs) throw error;
+      const delayMs = Math.max(backoff, waitMs ?? 0);
+      if (this.o.now() + delayMs >= deadline) throw error;
+      this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: error.message });
+      await this.o.sleep(delayMs);
+    }
+  }
+
+  /** Sends a request and parses its JSON answer with `schema`. */
+  async json<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.output<S>> {
+    const response = await this.send(req);
+    return parseAnswer(schema, response, this.endpointOf(req), this.o.service);
+  }
+
+  /** `GET /v1/billing/subscriptions`: the method and full path, as messages name an endpoint. */
+  private endpointOf(req: HttpRequest): string {
+    return `${req.method} ${new URL(this.o.baseUrl).pathname.replace(/\/$/, '')}${req.path}`;
+  }
+
+  private async attempt(
+    req: HttpRequest,
+    endpoint: string,
+    budgetMs: number,
+  ): Promise<HttpResponse | Failure> {
+    const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
+    const hasBody = req.body !== undefined && req.method !== 'GET';
+    const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
+    if (hasBody) headers['content-type'] = 'application/json';
+    const context = { endpoint, method: req.method };
+    this.o.onRequest?.({ method: req.method, endpoint });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(1, budgetMs));
+    let status: number;
+    let responseHeaders: HttpResponse['headers'];
+    let text: string;
+    try {
+      const response = await undiciRequest(url, {
+        method: req.method,
+        headers,
+        body: hasBody ? JSON.stringify(req.body) : null,
+        signal: controller.signal,
+        dispatcher: this.o.dispatcher ?? sharedAgent,
+      });
+      status = response.statusCode;
+      responseHeaders = response.headers;
+      text = await response.body.text();
+    } catch (cause) {
+      const timedOut = controller.signal.aborted;
+      const code =
+        (cause as { code?: string }).code ?? (cause as { cause?: { code?: string } }).cause?.code;
+      const kind: ErrorKind = timedOut ? 'timeout' : 'network';
+      const what = timedOut
+        ? `did not answer within ${Math.round(budgetMs / 100) / 10} s`
+        : `could not be reached (${code ?? (cause as Error).message})`;
+      return {
+        error: new ApiError(kind, this.redact(`${this.o.service} ${endpoint} ${what}`), {
+          ...context,
+          ...(code === undefined ? {} : { reason: code }),
+        }),
+        retryable: true,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: unknown = undefined;
+    let parsedJson = text.length === 0;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+        parsedJson = true;
+      } catch {
+        body = text;
+      }
+    }
+    if (status >= 200 && status < 300) {
+      if (!parsedJson) {
+        const error = new ApiError(
+          'invalid-response',
+          `${this.o.service} ${endpoint} answered ${status} with a body that is not JSON`,
+          {
+            ...context,
+            status,
+          },
+        );
+        return { error, retryable: false };
+      }
+      return { status, headers: responseHeaders, body, text };
+    }
+    const reading = parsedJson ? this.o.readErrorBody(body) : {};
+    const kind = kindOfStatus(status);
+    const retryAfterMs =
+      parseRetryAfter(header(responseHeaders, 'retry-after'), this.o.now()) ??
+      (status === 429 ? this.o.rateLimitWaitMs?.(responseHeaders, this.o.now()) : undefined);
+    const detail = reading.message ? `: ${reading.message}` : '';
+    const message = this.redact(`${this.o.service} ${endpoint} answered ${status}${detail}`);
+    const error = new ApiError(kind, message, {
+      ...context,
+      status,
+      ...(reading.message === undefined ? {} : { apiMessage: this.redact(reading.message) }),
+      ...(reading.reason === undefined ? {} : { reason: reading.reason }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+    return { error, retryable: isTransientStatus(status), waitMs: retryAfterMs };
+  }
+}
+
+/** Parses an API answer with zod; drift becomes an `invalid-response` error naming endpoint and field. */
+export function parseAnswer<S extends z.ZodType>(
+  schema: S,
+  response: Pick<HttpResponse, 'body' | 'status'>,
+  endpoint: string,
+  service: string,
+): z.output<S> {
+  const result = schema.safeParse(response.body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  throw new ApiError(
+    'invalid-response',
+    `${service} ${endpoint} answered an unexpected shape: field '${field}' ${issue?.message ?? 'is invalid'}`,
+    { endpoint, method: endpoint.split(' ')[0] ?? '', status: response.status },
+  );
+}

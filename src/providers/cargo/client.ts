@@ -1,0 +1,357 @@
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ApiError } from '../../errors.js';
+import { HttpClient, type HttpClientOptions, type HttpRequest } from '../../http/client.js';
+import { CLIENT_NAME, VERSION } from '../../version.js';
+import * as s from './schemas.js';
+
+export interface CargoClientOptions {
+  apiUrl: string;
+  token: string;
+  workspaceUuid?: string | undefined;
+  timeoutMs?: number;
+  retries?: number;
+  totalTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+  onRetry?: HttpClientOptions['onRetry'];
+  onRequest?: HttpClientOptions['onRequest'];
+}
+
+export type UsageUnit = 'billing.credits' | 'orchestration.executions' | 'storage.records';
+
+export interface UsageMetricsQuery {
+  from: string;
+  to: string;
+  workflowUuid?: string;
+  modelUuid?: string;
+  connectorUuid?: string;
+  integrationSlug?: string;
+  slug?: string;
+  agentUuid?: string;
+  groupBy?: 'workflow_uuid' | 'connector_uuid' | 'model_uuid' | 'integration_slug' | 'agent_uuid';
+  unit?: UsageUnit;
+}
+
+export interface RunsFilter {
+  workflowUuid?: string;
+  batchUuid?: string;
+  releaseUuid?: string;
+  statuses?: s.RunStatus[];
+  isFinished?: boolean;
+  recordId?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  updatedAfter?: string;
+  updatedBefore?: string;
+}
+
+export interface BatchesFilter {
+  workflowUuids?: string[];
+  statuses?: s.BatchStatus[];
+  isFinished?: boolean;
+  hasRuns?: boolean;
+}
+
+/** The `data` of a batch, as `POST /orchestration/batches` takes it. */
+export type BatchData =
+  | { kind: 'records'; records: Record<string, unknown>[] }
+  | { kind: 'recordIds'; modelUuid: string; ids: string[] }
+  | { kind: 'segment'; segmentUuid: string }
+  | { kind: 'filter'; modelUuid: string; filter?: unknown; sort?: unknown; limit?: number }
+  | { kind: string; [key: string]: unknown };
+
+const BILLING_PREFIX = '/billing/';
+
+/** Cargo's REST API with the wire conventions of the official SDK `@cargo-ai/api`. */
+export class CargoClient {
+  readonly http: HttpClient;
+
+  constructor(options: CargoClientOptions) {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${options.token}`,
+      ...(options.workspaceUuid ? { 'selected-workspace-uuid': options.workspaceUuid } : {}),
+      'x-cargo-origin': CLIENT_NAME,
+      'x-cargo-origin-version': VERSION,
+    };
+    this.http = new HttpClient({
+      service: 'Cargo API',
+      baseUrl: `${options.apiUrl.replace(/\/+$/, '')}/v1`,
+      headers,
+      secrets: [options.token],
+      readErrorBody: (body) => {
+        const parsed = s.errorBody.safeParse(body);
+        return parsed.success
+          ? { message: parsed.data.errorMessage, reason: parsed.data.reason }
+          : {};
+      },
+      ...pick(options, [
+        'timeoutMs',
+        'retries',
+        'totalTimeoutMs',
+        'sleep',
+        'random',
+        'now',
+        'dispatcher',
+        'onRetry',
+        'onRequest',
+      ]),
+    });
+  }
+
+  private async call<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.output<S>> {
+    try {
+      return await this.http.json(req, schema);
+    } catch (error) {
+      throw explain(error, req.path);
+    }
+  }
+
+  /** 1. The subscription: credits available and used, overage behaviour. */
+  async getSubscription(): Promise<s.Subscription> {
+    return (
+      await this.call({ method: 'GET', path: '/billing/subscriptions' }, s.subscriptionAnswer)
+    ).subscription;
+  }
+
+  /** 2. Daily usage buckets; always pass `unit`, or credits and executions come mixed. */
+  async getUsageMetrics(query: UsageMetricsQuery): Promise<s.UsageMetrics> {
+    return (
+      await this.call(
+        { method: 'GET', path: '/billing/usage/metrics', query: { ...query } },
+        s.usageMetricsAnswer,
+      )
+    ).metrics;
+  }
+
+  /** 4. Runs the workflow on one record. Not retried on 5xx: a retry could run (and bill) it twice. */
+  async createRun(payload: {
+    workflowUuid: string;
+    releaseUuid?: string;
+    data: unknown;
+  }): Promise<s.Run> {
+    const req: HttpRequest = {
+      method: 'POST',
+      path: '/orchestration/runs',
+      body: payload,
+      idempotent: false,
+    };
+    return (await this.call(req, s.runAnswer)).run;
+  }
+
+  /** 5. One run with its context. */
+  async getRun(uuid: string): Promise<s.Run> {
+    return (
+      await this.call({ method: 'GET', path: `/orchestration/runs/${enc(uuid)}` }, s.getRunAnswer)
+    ).run;
+  }
+
+  /** 6. One page of runs. */
+  async listRuns(
+    filter: RunsFilter & { limit?: number; offset?: number },
+  ): Promise<{ runs: s.Run[]; count: number }> {
+    return this.call(
+      { method: 'POST', path: '/orchestration/runs/list', body: filter },
+      s.runsListAnswer,
+    );
+  }
+
+  /** 7. How many runs match, without paging. */
+  async countRuns(filter: RunsFilter): Promise<number> {
+    return (
+      await this.call(
+        { method: 'POST', path: '/orchestration/runs/count', body: filter },
+        s.runsCountAnswer,
+      )
+    ).count;
+  }
+
+  /** 8. Cancels runs by uuid or by filter. */
+  async cancelRuns(
+    payload: { workflowUuid: string; uuids?: string[] } & RunsFilter,
+  ): Promise<void> {
+    await this.http
+      .send({ method: 'POST', path: '/orchestration/runs/cancel', body: payload })
+      .catch((e: unknown) => {
+        throw explain(e, '/orchestration/runs/cancel');
+      });
+  }
+
+  /** 9. Per-node execution counts and provider credits. */
+  async getRunMetrics(payload: {
+    workflowUuid: string;
+    releaseUuid?: string;
+    batchUuid?: string;
+    createdAfter?: string;
+    createdBefore?: string;
+  }): Promise<z.output<typeof s.runMetricsAnswer>['runMetrics']> {
+    return (
+      await this.call(
+        { method: 'POST', path: '/orchestration/runs/metrics', body: payload },
+        s.runMetricsAnswer,
+      )
+    ).runMetrics;
+  }
+
+  /** 10. Starts a batch. Not retried on 5xx: a retry could start (and bill) a second batch. */
+  async createBatch(payload: {
+    workflowUuid: string;
+    releaseUuid?: string;
+    data: BatchData;
+  }): Promise<s.Batch> {
+    const req: HttpRequest = {
+      method: 'POST',
+      path: '/orchestration/batches',
+      body: payload,
+      idempotent: false,
+    };
+    return (await this.call(req, s.batchAnswer)).batch;
+  }
+
+  /** 11. One batch, with its progress and credits used. */
+  async getBatch(uuid: string): Promise<s.Batch> {
+    return (
+      await this.call({ method: 'GET', path: `/orchestration/batches/${enc(uuid)}` }, s.batchAnswer)
+    ).batch;
+  }
+
+  /** 12. One page of batches. */
+  async listBatches(
+    filter: BatchesFilter & { limit?: number; offset?: number },
+  ): Promise<s.Batch[]> {
+    return (
+      await this.call(
+        { method: 'GET', path: '/orchestration/batches/list', query: { ...filter } },
+        s.batchesListAnswer,
+      )
+    ).batches;
+  }
+
+  /** 13. Cancels a batch; `batchAlreadyFinished` is not an error for a caller that only wants it stopped. */
+  async cancelBatch(uuid: string): Promise<'cancelled' | 'already-finished'> {
+    try {
+      await this.http.send({ method: 'POST', path: `/orchestration/batches/${enc(uuid)}/cancel` });
+      return 'cancelled';
+    } catch (error) {
+      if (error instanceof ApiError && error.reason === 'batchAlreadyFinished')
+        return 'already-finished';
+      throw explain(error, '/orchestration/batches/cancel');
+    }
+  }
+
+  /** 14. Counts a segment's or filter's records without running anything. */
+  async previewBatch(payload: {
+    workflowUuid: string;
+    data: BatchData;
+  }): Promise<{ count: number }> {
+    return this.call(
+      { method: 'POST', path: '/orchestration/batches/preview', body: payload },
+      s.batchPreviewAnswer,
+    );
+  }
+
+  /** 15. The workspace's workflows (they carry no name; plays and tools do). */
+  async listWorkflows(): Promise<z.output<typeof s.workflowsListAnswer>['workflows']> {
+    return (
+      await this.call(
+        { method: 'GET', path: '/orchestration/workflows/list' },
+        s.workflowsListAnswer,
+      )
+    ).workflows;
+  }
+
+  /** 16. Plays, with names, for naming a workflow in reports. */
+  async listPlays(): Promise<z.output<typeof s.playsListAnswer>['plays']> {
+    return (
+      await this.call({ method: 'GET', path: '/orchestration/plays/list' }, s.playsListAnswer)
+    ).plays;
+  }
+
+  /** 16. Tools, with names. */
+  async listTools(): Promise<z.output<typeof s.toolsListAnswer>['tools']> {
+    return (
+      await this.call({ method: 'GET', path: '/orchestration/tools/list' }, s.toolsListAnswer)
+    ).tools;
+  }
+
+  /** 17. The token's workspace. */
+  async getCurrentWorkspace(): Promise<{ uuid: string; name: string }> {
+    return (
+      await this.call(
+        { method: 'GET', path: '/workspaceManagement/workspaces/current' },
+        s.currentWorkspaceAnswer,
+      )
+    ).workspace;
+  }
+
+  /**
+   * Every run matching `filter`, newest first, paging with limit/offset until `count` is
+   * reached or `cap` runs are read.
+   */
+  async listAllRuns(
+    filter: RunsFilter,
+    options: { cap?: number; pageSize?: number } = {},
+  ): Promise<s.Run[]> {
+    const cap = options.cap ?? 200;
+    const pageSize = Math.min(options.pageSize ?? 100, cap);
+    const runs: s.Run[] = [];
+    for (let offset = 0; runs.length < cap; offset += pageSize) {
+      const page = await this.listRuns({
+        ...filter,
+        limit: Math.min(pageSize, cap - runs.length),
+        offset,
+      });
+      runs.push(...page.runs);
+      if (page.runs.length === 0 || offset + page.runs.length >= page.count) break;
+    }
+    return runs.slice(0, cap);
+  }
+
+  /** Every batch matching `filter`, paging until a short page or `cap`. */
+  async listAllBatches(
+    filter: BatchesFilter,
+    options: { cap?: number; pageSize?: number } = {},
+  ): Promise<s.Batch[]> {
+    const cap = options.cap ?? 500;
+    const pageSize = Math.min(options.pageSize ?? 100, cap);
+    const batches: s.Batch[] = [];
+    for (let offset = 0; batches.length < cap; offset += pageSize) {
+      const page = await this.listBatches({ ...filter, limit: pageSize, offset });
+      batches.push(...page);
+      if (page.length < pageSize) break;
+    }
+    return batches.slice(0, cap);
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/** The options that are set, without the `undefined` ones (exactOptionalPropertyTypes). */
+function pick<T extends object, K extends keyof T>(
+  value: T,
+  keys: K[],
+): { [P in K]?: Exclude<T[P], undefined> } {
+  const out: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const key of keys)
+    if (value[key] !== undefined) out[key] = value[key] as Exclude<T[K], undefined>;
+  return out;
+}
+
+/** Adds what a person should do about a Cargo error to its message. */
+function explain(error: unknown, path: string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  let hint: string | undefined;
+  if (error.kind === 'auth') hint = 'check api-token: Cargo refused it (expired or mistyped?)';
+  else if (error.kind === 'forbidden' && path.startsWith(BILLING_PREFIX)) {
+    hint = 'billing endpoints need a token with admin access to the workspace';
+  } else if (error.reason === 'notEnoughCredits')
+    hint = 'the workspace has not enough credits to start it';
+  else if (error.reason === 'workflowNotFound') hint = 'check workflow-uuid (and workspace-uuid)';
+  if (hint === undefined) return error;
+  error.message = `${error.message} — ${hint}`;
+  return error;
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+// Answers of the Cargo API, as `@cargo-ai/types` 1.0.56 declares them. Only the fields the gate
+// reads are checked; unknown fields are ignored, and every field typed `X | null` accepts null
+// (the SDK turns null into undefined, so absent is accepted too).
+
+const credits = z.number().finite().nonnegative();
+const count = z.number().int().nonnegative();
+const isoDate = z.string().min(1);
+
+export const overageBehavior = z.object({
+  unit: z.string(),
+  action: z.enum(['deny', 'allow']),
+});
+
+export const subscription = z.object({
+  uuid: z.string(),
+  workspaceUuid: z.string().nullish(),
+  plan: z.string().nullish(),
+  cadence: z.string().nullish(),
+  subscriptionStatus: z.string().nullish(),
+  subscriptionAvailableCreditsCount: z.number().finite(),
+  subscriptionCreditsUsedCount: z.number().finite(),
+  additionalAvailableCreditsCount: z.number().finite().nullish(),
+  creditsOverageBehaviors: z.array(overageBehavior).nullish(),
+  hasCredits: z.boolean().nullish(),
+  startAt: isoDate.nullish(),
+  resetAt: isoDate.nullish(),
+  endAt: isoDate.nullish(),
+  topup: z.object({ creditsCount: z.number(), threshold: z.number() }).nullish(),
+});
+export type Subscription = z.output<typeof subscription>;
+export const subscriptionAnswer = z.object({ subscription });
+
+export const usageMetricsAnswer = z.object({
+  metrics: z.array(
+    z.object({
+      date: isoDate,
+      items: z.array(
+        z.object({
+          slug: z.string(),
+          count: z.number().finite(),
+          groupBy: z.string().nullish(),
+        }),
+      ),
+    }),
+  ),
+});
+export type UsageMetrics = z.output<typeof usageMetricsAnswer>['metrics'];
+
+export const execution = z.object({
+  nodeUuid: z.string(),
+  nodeSlug: z.string(),
+  nodeKind: z.string(),
+  status: z.string(),
+  creditsUsedCount: credits,
+  errorMessage: z.string().nullish(),
+  nodeActionSlug: z.string().nullish(),
+  nodeIntegrationSlug: z.string().nullish(),
+  nodeConnectorUuid: z.string().nullish(),
+  nodeToolUuid: z.string().nullish(),
+  nodeAgentUuid: z.string().nullish(),
+  startedAt: isoDate.nullish(),
+  finishedAt: isoDate.nullish(),
+});
+export type Execution = z.output<typeof execution>;
+
+export const RUN_STATUSES = [
+  'idle',
+  'pending',
+  'running',
+  'success',
+  'error',
+  'cancelling',
+  'cancelled',
+  'skipped',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const run = z.object({
+  uuid: z.string(),
+  workflowUuid: z.string(),
+  batchUuid: z.string().nullish(),
+  releaseUuid: z.string().nullish(),
+  recordId: z.string(),
+  recordTitle: z.string().nullish(),
+  status: z.enum(RUN_STATUSES),
+  errorMessage: z.string().nullish(),
+  executions: z.array(execution),
+  createdAt: isoDate,
+  updatedAt: isoDate.nullish(),
+  finishedAt: isoDate.nullish(),
+});
+export type Run = z.output<typeof run>;
+
+export const runAnswer = z.object({ run });
+export const getRunAnswer = z.object({
+  run,
+  runContext: z.unknown(),
+  runComputedConfigs: z.unknown(),
+});
+export const runsListAnswer = z.object({ runs: z.array(run), count });
+export const runsCountAnswer = z.object({ count });
+export const runMetricsAnswer = z.object({
+  runMetrics: z.array(
+    z.object({
+      nodeUuid: z.string(),
+      totalExecutionsCount: count,
+      successExecutionsCount: count.nullish(),
+      errorExecutionsCount: count.nullish(),
+      creditsUsedCount: credits,
+    }),
+  ),
+});
+
+export const BATCH_STATUSES = [
+  'pending',
+  'syncing',
+  'skipped',
+  'querying',
+  'running',
+  'success',
+  'cancelling',
+  'error',
+  'cancelled',
+] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const batch = z.object({
+  uuid: z.string(),
+  workflowUuid: z.string(),
+  status: z.enum(BATCH_STATUSES),
+  runsStatus: z.string().nullish(),
+  runsCount: count,
+  executedRunsCount: count,
+  failedRunsCount: count,
+  creditsUsedCount: credits,
+  errorMessage: z.string().nullish(),
+  createdAt: isoDate,
+  finishedAt: isoDate.nullish(),
+});
+export type Batch = z.output<typeof batch>;
+export const batchAnswer = z.object({ batch });
+export const batchesListAnswer = z.object({ batches: z.array(batch) });
+export const batchPreviewAnswer = z.object({
+  records: z.array(z.record(z.string(), z.unknown())),
+  columns: z.array(z.unknown()).nullish(),
+  count,
+});
+
+export const workflowsListAnswer = z.object({
+  workflows: z.array(
+    z.object({
+      uuid: z.string(),
+      playUuid: z.string().nullish(),
+      toolUuid: z.string().nullish(),
+    }),
+  ),
+});
+const named = z.object({ uuid: z.string(), name: z.string(), workflowUuid: z.string() });
+export const playsListAnswer = z.object({ plays: z.array(named) });
+export const toolsListAnswer = z.object({ tools: z.array(named) });
+export const currentWorkspaceAnswer = z.object({
+  workspace: z.object({ uuid: z.string(), name: z.string() }),
+});
+
+/** `{"errorMessage": "...", "reason": "..."}`, Cargo's error body; either may be missing. */
+export const errorBody = z.object({
+  errorMessage: z.string().optional(),
+  reason: z.string().optional(),
+});
