@@ -7,7 +7,6 @@ import { serializeQuery } from '../../src/http/query.js';
 import { redact } from '../../src/http/redact.js';
 import { hang, json, scriptedServer } from '../support/scripted-server.js';
 // The SDK's own serializer, read from its build (it is not in the package's exports map).
-// @ts-expect-error -- plain JS module without types
 import { serializeParams } from '../../node_modules/@cargo-ai/api/build/src/fetcher/params.js';
 
 const TOKEN = 'tok-http-test-0123456789';
