@@ -1,7 +1,16 @@
 import * as core from '@actions/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INPUT_NAMES, parseConfig, type RawInputs } from './config.js';
 import { describeError } from './errors.js';
-import { readRecordsFile } from './records-file.js';
+import { writeReportFiles } from './export/report-files.js';
+import { setOutputs } from './github/outputs.js';
+import { readRunMetadata } from './github/run-metadata.js';
+import { writeSummary } from './github/summary.js';
+import type { Log } from './providers/provider.js';
+import { renderMarkdown } from './report/markdown.js';
+import { type Report, reportOutputs } from './report/report.js';
+import { createProvider, prepareInputs, runGate } from './run-gate.js';
 
 /** Reads every action input once, masking the secret ones before anything can print them. */
 export function readActionInputs(): RawInputs {
@@ -11,22 +20,87 @@ export function readActionInputs(): RawInputs {
     const value = inputs[secret];
     if (value) core.setSecret(value);
   }
+  for (const part of (inputs['webhook-headers'] ?? '').split(',')) {
+    const value = part.slice(part.indexOf(':') + 1).trim();
+    if (part.includes(':') && value.length >= 4) core.setSecret(value);
+  }
   return inputs;
+}
+
+const actionLog: Log = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  debug: (m) => core.debug(m),
+};
+
+/** A cancelled workflow run sends SIGINT then SIGTERM: turn both into an abort the sample obeys. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: string) => () => {
+    core.warning(`Received ${name}: stopping (a running sample batch is cancelled).`);
+    controller.abort();
+  };
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+/** Says the decision where people look: annotations, and the step's failure. */
+function announce(report: Report): void {
+  const first = report.reasons[0] ?? '';
+  const why = report.error ? `${first} ${report.error.message}` : report.reasons.join(' ');
+  if (report.outcome === 'fail') {
+    core.setFailed(
+      report.error
+        ? `Batch cost gate could not check: ${report.error.message}`
+        : `Batch cost gate: fail — ${why}`,
+    );
+  } else if (report.outcome === 'warning') {
+    core.warning(why, {
+      title:
+        report.decision === 'unknown'
+          ? 'Batch cost gate could not check'
+          : `Batch cost gate — ${report.decision}`,
+    });
+  } else if (report.outcome === 'notice') {
+    core.notice(why, { title: 'Batch cost gate could not check' });
+  } else {
+    core.info(`Batch cost gate: pass — ${why}`);
+  }
 }
 
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */
 export async function run(): Promise<void> {
+  const interrupt = interruptSignal();
   try {
     const config = parseConfig(readActionInputs());
-    const records =
-      config.recordsFile === undefined
-        ? undefined
-        : await readRecordsFile(config.recordsFile, config.sampleSize);
-    core.info(
-      `batch-cost-gate: ${config.provider}, ${config.recordCount ?? records?.count} records`,
-    );
+    const prepared = await prepareInputs(config);
+    const provider = createProvider(config, { log: actionLog });
+    const report = await runGate(config, prepared, {
+      provider,
+      signal: interrupt.signal,
+      run: readRunMetadata(process.env, new Date()),
+    });
+    const dir = config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate');
+    // Files first: nothing is lost even when what follows fails.
+    const files = await writeReportFiles(report, dir);
+    setOutputs(reportOutputs(report, { reportJson: files.json }));
+    await writeSummary(renderMarkdown(report), actionLog);
+    announce(report);
   } catch (error) {
+    // Outputs are set on every path, so a later step reads `unknown` rather than nothing.
+    setOutputs({ decision: 'unknown' });
     core.setFailed(describeError(error));
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+  } finally {
+    interrupt.dispose();
   }
 }

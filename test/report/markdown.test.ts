@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { budgetBar, code, inert, renderMarkdown } from '../../src/report/markdown.js';
+import { displayNumber, plainNumber } from '../../src/report/number.js';
+import { reportOutputs } from '../../src/report/report.js';
+import { expectGolden } from '../support/golden.js';
+import { fixedReport } from '../support/report-fixtures.js';
+
+describe('Markdown report', () => {
+  it.each([
+    ['pass', 1000, 38_000],
+    ['warn', 1000, 2_600],
+    ['fail', 1000, 2_000],
+  ] as const)('renders the %s summary', (decision, records, remaining) => {
+    const report = fixedReport(records, remaining);
+    expect(report.decision).toBe(decision);
+    expectGolden(`summary-${decision}.md`, renderMarkdown(report));
+  });
+
+  it('renders hostile node slugs inert', () => {
+    const slug = '@org/team <img src=x onerror=alert(1)> ](http://evil) `tick` | pipe';
+    const md = renderMarkdown(fixedReport(10, 1000, { slug }));
+    const outsideCode = md.replace(/`[^`]*`/g, '');
+    expect(outsideCode).not.toContain('<img');
+    expect(outsideCode).not.toContain('@org');
+    expect(outsideCode).not.toContain('](http');
+    expect(md).toContain(code(slug));
+    expect(inert('@team <b>')).toBe('@\u200bteam &lt;b&gt;');
+  });
+
+  it('draws the budget bar with the upper bound', () => {
+    expect(budgetBar(50, 75, 100)).toBe(
+      '`▓▓▓▓▓▓▓▓▓▓▒▒▒▒▒░░░░░` 50% of the limit (upper bound 75%)',
+    );
+    expect(budgetBar(5, 5, 0)).toContain('no credits within the limit');
+  });
+});
+
+describe('numbers', () => {
+  it('are plain decimals with at most 4 places in outputs, never NaN', () => {
+    expect(plainNumber(1234.56)).toBe('1234.56');
+    expect(plainNumber(1e21)).toBe('1000000000000000000000');
+    expect(plainNumber(0.123456)).toBe('0.1235');
+    expect(plainNumber(-0.00001)).toBe('0');
+    expect(plainNumber(Number.NaN)).toBe('');
+    expect(plainNumber(Infinity)).toBe('');
+    expect(plainNumber(undefined)).toBe('');
+    expect(displayNumber(1234.5)).toBe('1,234.50');
+  });
+
+  it('sets every contract output from a report', () => {
+    const outputs = reportOutputs(fixedReport(1000, 38_000), { reportJson: '/tmp/r.json' });
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'credits-per-record',
+        'decision',
+        'estimate-source',
+        'headroom-credits',
+        'limit-credits',
+        'projected-credits',
+        'projected-credits-upper',
+        'remaining-credits',
+        'report-json',
+        'sample-size-used',
+      ].sort(),
+    );
+    expect(outputs['limit-credits']).toBe('38000');
+    expect(Object.values(outputs).join()).not.toMatch(/NaN|Infinity|e\+/);
+  });
+});
