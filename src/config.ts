@@ -17,6 +17,27 @@ const ON_API_ERROR = ['fail', 'warn', 'pass'] as const;
 const COMMENT = ['always', 'on-exceed', 'never'] as const;
 const COMMENT_MODES = ['update', 'new', 'hide-and-new', 'delete-and-new'] as const;
 
+/** The defaults of action.yml (expressions like `${{ github.token }}` are the runner's, so absent here). */
+export const INPUT_DEFAULTS = {
+  provider: 'cargo',
+  'estimate-from': 'auto',
+  'history-window-days': '30',
+  'min-history-runs': '10',
+  'sample-size': '10',
+  'max-sample-credits': '50',
+  'sample-timeout-minutes': '15',
+  reserve: '0',
+  confidence: '0.9',
+  'warn-threshold': '0.8',
+  'on-exceed': 'fail',
+  'on-api-error': 'fail',
+  comment: 'on-exceed',
+  'comment-mode': 'update',
+  'upload-artifact': 'true',
+  'artifact-name': 'cost-gate-report',
+} as const;
+const D = INPUT_DEFAULTS;
+
 // Every field starts as the raw string the runner gives (`''` for an unset input), so the
 // transforms below are the only place a string becomes a typed value.
 const raw = z.string().trim();
@@ -163,34 +184,43 @@ function sampleRecords(value: string, fail: (m: string) => never): SampleRecords
 
 const schema = z
   .object({
-    provider: withDefault('cargo', oneOf(PROVIDERS)),
+    provider: withDefault(D.provider, oneOf(PROVIDERS)),
     'api-token': optional(text),
     'api-url': optional(httpUrl),
     'workspace-uuid': optional(text),
     'workflow-uuid': optional(text),
     'record-count': optional(integer(1)),
     'records-file': optional(text),
-    'estimate-from': withDefault('auto', oneOf(ESTIMATE_SOURCES)),
-    'history-window-days': withDefault('30', integer(1, 3650)),
-    'min-history-runs': withDefault('10', integer(1)),
+    'estimate-from': withDefault(D['estimate-from'], oneOf(ESTIMATE_SOURCES)),
+    'history-window-days': withDefault(D['history-window-days'], integer(1, 3650)),
+    'min-history-runs': withDefault(D['min-history-runs'], integer(1)),
     'sample-records': optional(sampleRecords),
-    'sample-size': withDefault('10', integer(1, 1000)),
-    'max-sample-credits': withDefault('50', decimal({ min: 0, minExclusive: true })),
-    'sample-timeout-minutes': withDefault('15', decimal({ min: 0, minExclusive: true, max: 360 })),
+    'sample-size': withDefault(D['sample-size'], integer(1, 1000)),
+    'max-sample-credits': withDefault(
+      D['max-sample-credits'],
+      decimal({ min: 0, minExclusive: true }),
+    ),
+    'sample-timeout-minutes': withDefault(
+      D['sample-timeout-minutes'],
+      decimal({ min: 0, minExclusive: true, max: 360 }),
+    ),
     budget: optional(decimal({ min: 0 })),
-    reserve: withDefault('0', decimal({ min: 0 })),
+    reserve: withDefault(D.reserve, decimal({ min: 0 })),
     confidence: withDefault(
-      '0.9',
+      D.confidence,
       decimal({ min: 0.5, max: 1, minExclusive: false, maxExclusive: true }),
     ),
-    'warn-threshold': withDefault('0.8', decimal({ min: 0, max: 1, minExclusive: true })),
-    'on-exceed': withDefault('fail', oneOf(ON_EXCEED)),
-    'on-api-error': withDefault('fail', oneOf(ON_API_ERROR)),
-    comment: withDefault('on-exceed', oneOf(COMMENT)),
-    'comment-mode': withDefault('update', oneOf(COMMENT_MODES)),
+    'warn-threshold': withDefault(
+      D['warn-threshold'],
+      decimal({ min: 0, max: 1, minExclusive: true }),
+    ),
+    'on-exceed': withDefault(D['on-exceed'], oneOf(ON_EXCEED)),
+    'on-api-error': withDefault(D['on-api-error'], oneOf(ON_API_ERROR)),
+    comment: withDefault(D.comment, oneOf(COMMENT)),
+    'comment-mode': withDefault(D['comment-mode'], oneOf(COMMENT_MODES)),
     'github-token': optional(text),
-    'upload-artifact': withDefault('true', boolean),
-    'artifact-name': withDefault('cost-gate-report', artifactName),
+    'upload-artifact': withDefault(D['upload-artifact'], boolean),
+    'artifact-name': withDefault(D['artifact-name'], artifactName),
     'retention-days': optional(integer(0, 90)),
     'report-dir': optional(text),
     'prometheus-file': optional(prometheusFile),

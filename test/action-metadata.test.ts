@@ -4,7 +4,7 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { INPUT_NAMES } from '../src/config.js';
+import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/config.js';
 import { ROOT } from './support/run-action.js';
 
 interface ActionYml {
@@ -69,6 +69,7 @@ describe('action.yml', () => {
       'report-dir': '${{ runner.temp }}/cost-gate',
     });
     expect(action.inputs['api-token']?.required).toBe(true);
+    for (const [name, value] of Object.entries(INPUT_DEFAULTS)) expect(defaults[name]).toBe(value);
   });
 });
 

@@ -1,5 +1,10 @@
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import jstat from 'jstat';
 import type { Estimate } from './estimate.js';
+
+/** Student-t quantile, from jstat (a small, widely used statistics package; bundle size matters here). */
+export function tQuantile(p: number, dof: number): number {
+  return jstat.jStat.studentt.inv(p, dof);
+}
 
 /** The batch's projected cost with its one-sided upper bound. */
 export interface Projection {

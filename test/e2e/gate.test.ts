@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from '../emulators/cargo/server.js';
 import type { RunState } from '../emulators/cargo/model.js';
 import { runAction } from '../support/run-action.js';
+import jstat from 'jstat';
+
+const tQuantile = (p: number, dof: number) => jstat.jStat.studentt.inv(p, dof);
 
 const [ENRICH, ROUTE, PHONE] = FIXTURE.workflows as [
   (typeof FIXTURE.workflows)[0],

@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT, helpText, runCli } from '../src/cli.js';
+import { INPUT_NAMES } from '../src/config.js';
+import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
+import { ROOT } from './support/run-action.js';
+
+const [ENRICH, ROUTE] = FIXTURE.workflows as [
+  (typeof FIXTURE.workflows)[0],
+  (typeof FIXTURE.workflows)[0],
+];
+let emu: CargoEmulator;
+beforeEach(async () => {
+  emu = await startCargoEmulator();
+});
+afterEach(async () => emu.close());
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+const at = () => ['--api-url', emu.url];
+
+describe('CLI', () => {
+  it('lists every flag with its default in --help', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(EXIT.ok);
+    for (const name of INPUT_NAMES.filter(
+      (n) =>
+        ![
+          'github-token',
+          'comment',
+          'comment-mode',
+          'upload-artifact',
+          'artifact-name',
+          'retention-days',
+          'report-dir',
+        ].includes(n),
+    )) {
+      expect(stdout).toContain(`--${name} `);
+    }
+    expect(stdout).toContain('[default: 0.9]');
+    expect(helpText()).toContain('Exit codes');
+  });
+
+  it('exits 0 on pass, reading the token from CARGO_API_TOKEN, and prints Markdown', async () => {
+    const { code, stdout, stderr } = await cli(
+      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(code, stderr).toBe(EXIT.ok);
+    expect(stdout).toContain('Batch cost gate: **pass**');
+    expect(emu.requests[0]!.headers.authorization).toBe(`Bearer ${FIXTURE.tokens.admin}`);
+  });
+
+  it('prints the JSON report with --format json and writes files to --out-dir', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'cli-out-'));
+    const { code, stdout } = await cli([
+      ...at(),
+      '--api-token',
+      FIXTURE.tokens.admin,
+      '--workflow-uuid',
+      ENRICH.uuid,
+      '--record-count',
+      '1000',
+      '--budget',
+      '100000',
+      '--format',
+      'json',
+      '--out-dir',
+      outDir,
+    ]);
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(stdout);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.decision).toBe('pass');
+    expect(report.projection.recordCount).toBe(1000);
+    expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')).decision).toBe('pass');
+    expect(readFileSync(join(outDir, 'report.md'), 'utf8')).toContain('Batch cost gate');
+    expect(stdout).not.toContain(FIXTURE.tokens.admin);
+  });
+
+  it('exits 1 on fail, and 0 when on-exceed is warn', async () => {
+    const args = [
+      ...at(),
+      '--api-token',
+      FIXTURE.tokens.admin,
+      '--workflow-uuid',
+      ENRICH.uuid,
+      '--record-count',
+      '100000',
+    ];
+    expect((await cli(args)).code).toBe(EXIT.fail);
+    expect((await cli([...args, '--on-exceed', 'warn'])).code).toBe(EXIT.ok);
+  });
+
+  it('exits 2 on bad usage, naming the flag', async () => {
+    const bad = await cli(['--record-count', '-5', '--workflow-uuid', 'w', '--api-token', 't']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain("'record-count'");
+    expect((await cli(['--no-such-flag', 'x'])).stderr).toContain("'no-such-flag'");
+    expect((await cli(['--record-count'])).code).toBe(EXIT.usage);
+    expect((await cli(['stray'])).code).toBe(EXIT.usage);
+  });
+
+  it('exits 2 when the API cannot be read', async () => {
+    const { code, stderr } = await cli(
+      [
+        '--api-url',
+        'http://127.0.0.1:1',
+        '--api-token',
+        'tok-unreachable-1',
+        '--workflow-uuid',
+        'w',
+        '--record-count',
+        '5',
+      ],
+      {},
+    );
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain('could not check');
+    expect(stderr).not.toContain('tok-unreachable-1');
+  }, 60_000);
+
+  it('runs from the bundle with a shebang', async () => {
+    const out = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version']);
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('close', (code) => done({ code, stdout }));
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(
+      readFileSync(join(ROOT, 'dist', 'cli', 'index.js'), 'utf8').startsWith('#!/usr/bin/env node'),
+    ).toBe(true);
+  });
+});
+
+describe('npm start (the embedded demo)', () => {
+  it('prints a passing and a failing report, exits 0 and leaves nothing running', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string; ms: number }>(
+      (done) => {
+        const started = Date.now();
+        const child = spawn('npm', ['start', '--silent'], {
+          cwd: ROOT,
+          env: { ...process.env, CI: 'true' },
+        });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.on('close', (code) => done({ code, stdout, ms: Date.now() - started }));
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Batch cost gate: **pass**');
+    expect(result.stdout).toContain('Batch cost gate: **fail**');
+    expect(result.stdout).toContain('(exit code 1: the gate stops this batch)');
+  }, 60_000);
+});
