@@ -218,6 +218,7 @@ const schema = z
     'on-api-error': withDefault(D['on-api-error'], oneOf(ON_API_ERROR)),
     comment: withDefault(D.comment, oneOf(COMMENT)),
     'comment-mode': withDefault(D['comment-mode'], oneOf(COMMENT_MODES)),
+    'comment-tag': optional(text),
     'github-token': optional(text),
     'upload-artifact': withDefault(D['upload-artifact'], boolean),
     'artifact-name': withDefault(D['artifact-name'], artifactName),
@@ -285,6 +286,8 @@ export interface Config {
   onApiError: (typeof ON_API_ERROR)[number];
   comment: (typeof COMMENT)[number];
   commentMode: (typeof COMMENT_MODES)[number];
+  /** Tag of the PR comment; defaults to the workflow UUID (or the provider's name). */
+  commentTag: string;
   githubToken: string | undefined;
   uploadArtifact: boolean;
   artifactName: string;
@@ -301,7 +304,12 @@ export const INPUT_NAMES = Object.keys(schema.shape);
 /** Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad input. */
 export function parseConfig(inputs: RawInputs): Config {
   const values: Record<string, string> = {};
-  for (const name of INPUT_NAMES) values[name] = inputs[name] ?? '';
+  for (const name of INPUT_NAMES) {
+    const value = inputs[name] ?? '';
+    // A default like `${{ runner.temp }}/cost-gate` reaches us unexpanded when the action runs
+    // outside the runner (local-action); it then means "not set".
+    values[name] = /\$\{\{.*\}\}/.test(value) ? '' : value;
+  }
   const result = schema.safeParse(values);
   if (!result.success) {
     const [first, ...rest] = result.error.issues;
@@ -337,6 +345,7 @@ export function parseConfig(inputs: RawInputs): Config {
     onApiError: v['on-api-error'],
     comment: v.comment,
     commentMode: v['comment-mode'],
+    commentTag: v['comment-tag'] ?? v['workflow-uuid'] ?? v.provider,
     githubToken: v['github-token'],
     uploadArtifact: v['upload-artifact'],
     artifactName: v['artifact-name'],

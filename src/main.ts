@@ -1,13 +1,15 @@
 import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INPUT_NAMES, parseConfig, type RawInputs } from './config.js';
+import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './config.js';
 import { describeError } from './errors.js';
 import { writeReportFiles } from './export/report-files.js';
+import { createOctokit, isPullRequestEvent, upsertComment } from './github/comment.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
 import { writeSummary } from './github/summary.js';
 import type { Log } from './providers/provider.js';
+import { renderComment } from './report/comment-body.js';
 import { renderMarkdown } from './report/markdown.js';
 import { type Report, reportOutputs } from './report/report.js';
 import { createProvider, prepareInputs, runGate } from './run-gate.js';
@@ -77,6 +79,31 @@ function announce(report: Report): void {
   }
 }
 
+/** Keeps the gate's comment on the pull request up to date; returns its URL ('' when none). */
+async function commentOnPullRequest(config: Config, report: Report): Promise<string> {
+  const [owner, repo] = (report.run.repository ?? '').split('/');
+  if (config.comment === 'never' || !isPullRequestEvent(report.run.eventName)) return '';
+  if (report.run.prNumber === null || !owner || !repo) return '';
+  if (!config.githubToken) {
+    core.warning(
+      'No github-token: the PR comment was skipped. The job summary has the full report.',
+    );
+    return '';
+  }
+  const result = await upsertComment({
+    octokit: createOctokit(config.githubToken, actionLog),
+    target: { owner, repo, issue: report.run.prNumber },
+    config,
+    tag: config.commentTag,
+    decision: report.decision,
+    time: report.run.time,
+    render: (previous) => renderComment(report, { tag: config.commentTag, previous }),
+    log: actionLog,
+  });
+  core.info(`PR comment: ${result.action}${'reason' in result ? ` (${result.reason})` : ''}.`);
+  return 'url' in result ? result.url : '';
+}
+
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */
 export async function run(): Promise<void> {
   const interrupt = interruptSignal();
@@ -92,7 +119,8 @@ export async function run(): Promise<void> {
     const dir = config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate');
     // Files first: nothing is lost even when what follows fails.
     const files = await writeReportFiles(report, dir);
-    setOutputs(reportOutputs(report, { reportJson: files.json }));
+    const comment = await commentOnPullRequest(config, report);
+    setOutputs({ ...reportOutputs(report, { reportJson: files.json }), 'comment-url': comment });
     await writeSummary(renderMarkdown(report), actionLog);
     announce(report);
   } catch (error) {

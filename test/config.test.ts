@@ -129,6 +129,16 @@ describe('parseConfig', () => {
     expect(configError({ ...base, 'prometheus-file': '/tmp/x.txt' }).input).toBe('prometheus-file');
   });
 
+  it('treats an unexpanded ${{ }} default as unset', () => {
+    const config = parseConfig({
+      ...base,
+      'report-dir': '${{ runner.temp }}/cost-gate',
+      'github-token': '${{ github.token }}',
+    });
+    expect(config.reportDir).toBeUndefined();
+    expect(config.githubToken).toBeUndefined();
+  });
+
   it('never echoes the api token in an error', () => {
     const error = configError({ ...base, 'api-token': 'secret-xyz', budget: '-1' });
     expect(error.input).toBe('budget');

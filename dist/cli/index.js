@@ -42900,6 +42900,7 @@ const schema = object({
     'on-api-error': withDefault(D['on-api-error'], oneOf(ON_API_ERROR)),
     comment: withDefault(D.comment, oneOf(COMMENT)),
     'comment-mode': withDefault(D['comment-mode'], oneOf(COMMENT_MODES)),
+    'comment-tag': config_optional(config_text),
     'github-token': config_optional(config_text),
     'upload-artifact': withDefault(D['upload-artifact'], config_boolean),
     'artifact-name': withDefault(D['artifact-name'], artifactName),
@@ -42941,8 +42942,12 @@ const INPUT_NAMES = Object.keys(schema.shape);
 /** Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad input. */
 function parseConfig(inputs) {
     const values = {};
-    for (const name of INPUT_NAMES)
-        values[name] = inputs[name] ?? '';
+    for (const name of INPUT_NAMES) {
+        const value = inputs[name] ?? '';
+        // A default like `${{ runner.temp }}/cost-gate` reaches us unexpanded when the action runs
+        // outside the runner (local-action); it then means "not set".
+        values[name] = /\$\{\{.*\}\}/.test(value) ? '' : value;
+    }
     const result = schema.safeParse(values);
     if (!result.success) {
         const [first, ...rest] = result.error.issues;
@@ -42978,6 +42983,7 @@ function parseConfig(inputs) {
         onApiError: v['on-api-error'],
         comment: v.comment,
         commentMode: v['comment-mode'],
+        commentTag: v['comment-tag'] ?? v['workflow-uuid'] ?? v.provider,
         githubToken: v['github-token'],
         uploadArtifact: v['upload-artifact'],
         artifactName: v['artifact-name'],
@@ -43141,10 +43147,10 @@ function basis(report) {
     }
     return lines;
 }
-function breakdownTable(title, column, rows) {
+function breakdownTable(title, column, rows, max) {
     if (rows.length === 0)
         return [];
-    const shown = rows.slice(0, MAX_BREAKDOWN_LINES);
+    const shown = rows.slice(0, max);
     const lines = [
         '',
         `### ${title}`,
@@ -43164,8 +43170,10 @@ function breakdownTable(title, column, rows) {
 }
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
 function renderMarkdown(report, options = {}) {
-    const h = '#'.repeat(options.headingLevel ?? 2);
-    const lines = [`${h} ${headline(report)}`, ''];
+    const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
+    const lines = [`## ${headline(report)}`, ''];
+    if (options.change)
+        lines.push(options.change, '');
     for (const reason of report.reasons)
         lines.push(`> ${reason}`);
     if (report.error)
@@ -43176,8 +43184,8 @@ function renderMarkdown(report, options = {}) {
     }
     lines.push(...basis(report));
     if (report.estimate) {
-        lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode));
-        lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction));
+        lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
+        lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
     }
     if (report.advice.length > 0) {
         lines.push('', '### Cost levers', '');

@@ -116,9 +116,14 @@ function basis(report: Report): string[] {
   return lines;
 }
 
-function breakdownTable(title: string, column: string, rows: BreakdownLine[]): string[] {
+function breakdownTable(
+  title: string,
+  column: string,
+  rows: BreakdownLine[],
+  max: number,
+): string[] {
   if (rows.length === 0) return [];
-  const shown = rows.slice(0, MAX_BREAKDOWN_LINES);
+  const shown = rows.slice(0, max);
   const lines = [
     '',
     `### ${title}`,
@@ -142,10 +147,22 @@ function breakdownTable(title: string, column: string, rows: BreakdownLine[]): s
   return lines;
 }
 
+export interface MarkdownOptions {
+  /** Breakdown lines per table before the rest is summed up. */
+  maxBreakdownLines?: number;
+  /** A line shown right under the headline (the PR comment's change since the last run). */
+  change?: string | undefined;
+  /** Extra Markdown placed before the footer (the PR comment's raw figures and links). */
+  details?: string | undefined;
+  /** Leave the time out of the footer (so an unchanged comment body compares equal). */
+  timeless?: boolean;
+}
+
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
-export function renderMarkdown(report: Report, options: { headingLevel?: 2 | 3 } = {}): string {
-  const h = '#'.repeat(options.headingLevel ?? 2);
-  const lines: string[] = [`${h} ${headline(report)}`, ''];
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
+  const lines: string[] = [`## ${headline(report)}`, ''];
+  if (options.change) lines.push(options.change, '');
   for (const reason of report.reasons) lines.push(`> ${reason}`);
   if (report.error) lines.push(`> The gate could not check: ${inert(report.error.message)}`);
   lines.push(...figures(report));
@@ -157,8 +174,8 @@ export function renderMarkdown(report: Report, options: { headingLevel?: 2 | 3 }
   }
   lines.push(...basis(report));
   if (report.estimate) {
-    lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode));
-    lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction));
+    lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
+    lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
   }
   if (report.advice.length > 0) {
     lines.push('', '### Cost levers', '');

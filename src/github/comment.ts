@@ -1,0 +1,183 @@
+import * as github from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Config } from '../config.js';
+import type { Log } from '../providers/provider.js';
+import { type CommentMarker, parseMarker, withoutTime } from '../report/comment-body.js';
+
+type Octokit = ReturnType<typeof github.getOctokit>;
+
+/** What happened to the comment, for logs and tests. */
+export type CommentResult =
+  | { action: 'created' | 'updated' | 'unchanged'; url: string }
+  | { action: 'skipped'; reason: string }
+  | { action: 'forbidden' | 'failed'; reason: string };
+
+export interface CommentTarget {
+  owner: string;
+  repo: string;
+  issue: number;
+}
+
+/** The Octokit of `@actions/github`, retrying server errors and waiting out secondary rate limits. */
+export function createOctokit(token: string, log: Log): Octokit {
+  return github.getOctokit(
+    token,
+    {
+      ...(process.env.GITHUB_API_URL ? { baseUrl: process.env.GITHUB_API_URL } : {}),
+      throttle: {
+        onRateLimit: (
+          after: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          count: number,
+        ) => {
+          log.warning(
+            `GitHub rate limit on ${options.method} ${options.url}; retrying in ${after} s.`,
+          );
+          return count < 2;
+        },
+        onSecondaryRateLimit: (
+          after: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          count: number,
+        ) => {
+          log.warning(
+            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s.`,
+          );
+          return count < 2;
+        },
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    },
+    throttling,
+    retry,
+  );
+}
+
+/** The events on which a PR comment makes sense. */
+export function isPullRequestEvent(eventName: string | null): boolean {
+  return eventName === 'pull_request' || eventName === 'pull_request_target';
+}
+
+/** The login the token comments as; installation tokens (GITHUB_TOKEN) may not read /user. */
+async function ownLogin(octokit: Octokit): Promise<string> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return 'github-actions[bot]';
+  }
+}
+
+interface Found {
+  id: number;
+  nodeId: string;
+  body: string;
+  url: string;
+  marker: CommentMarker;
+}
+
+/** Every comment of ours with exactly this tag, oldest first (all pages are read). */
+async function findOwn(
+  octokit: Octokit,
+  target: CommentTarget,
+  tag: string,
+  login: string,
+): Promise<Found[]> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issue,
+    per_page: 100,
+  });
+  const found: Found[] = [];
+  for (const c of comments) {
+    const marker = parseMarker(c.body ?? '');
+    if (!marker || marker.tag !== tag || c.user?.login !== login) continue;
+    found.push({ id: c.id, nodeId: c.node_id, body: c.body ?? '', url: c.html_url, marker });
+  }
+  return found;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error
+    ? Number(error.status)
+    : undefined;
+}
+
+/**
+ * Writes, updates, replaces or leaves the gate's PR comment, per `comment` and `comment-mode`.
+ * Never throws: a comment that cannot be written is a warning, not a failed gate.
+ */
+export async function upsertComment(args: {
+  octokit: Octokit;
+  target: CommentTarget;
+  config: Pick<Config, 'comment' | 'commentMode'>;
+  tag: string;
+  decision: string;
+  /** This run's start time; a comment written by a later run is left alone. */
+  time: string;
+  /** Renders the body, given the previous comment's marker (for the change line). */
+  render: (previous: CommentMarker | undefined) => string;
+  log: Log;
+}): Promise<CommentResult> {
+  const { octokit, target, config, tag, log } = args;
+  if (config.comment === 'never') return { action: 'skipped', reason: 'comment is never' };
+  try {
+    const login = await ownLogin(octokit);
+    const own = await findOwn(octokit, target, tag, login);
+    const previous = own.at(-1);
+    if (config.comment === 'on-exceed' && args.decision === 'pass' && !previous) {
+      return {
+        action: 'skipped',
+        reason: 'the batch passes and there is no earlier comment to update',
+      };
+    }
+    if (previous && previous.marker.time > args.time) {
+      log.info(
+        `Left the PR comment alone: it was written by a newer run (${previous.marker.time}).`,
+      );
+      return { action: 'skipped', reason: 'a newer run wrote the comment' };
+    }
+    const body = args.render(previous?.marker);
+    const base = { owner: target.owner, repo: target.repo };
+    if (previous && config.commentMode === 'update') {
+      if (withoutTime(previous.body) === withoutTime(body))
+        return { action: 'unchanged', url: previous.url };
+      const updated = await octokit.rest.issues.updateComment({
+        ...base,
+        comment_id: previous.id,
+        body,
+      });
+      return { action: 'updated', url: updated.data.html_url };
+    }
+    if (previous && config.commentMode === 'hide-and-new') {
+      await octokit.graphql(
+        'mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }',
+        { subjectId: previous.nodeId, classifier: 'OUTDATED' },
+      );
+    }
+    if (previous && config.commentMode === 'delete-and-new') {
+      await octokit.rest.issues.deleteComment({ ...base, comment_id: previous.id });
+    }
+    const created = await octokit.rest.issues.createComment({
+      ...base,
+      issue_number: target.issue,
+      body,
+    });
+    return { action: 'created', url: created.data.html_url };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (statusOf(error) === 403 || /not accessible by integration/i.test(message)) {
+      log.warning(
+        'Could not write the PR comment: the token may not write to pull requests (a fork PR gets a read-only GITHUB_TOKEN). ' +
+          'Add `permissions: pull-requests: write` to the job, or for fork PRs use the two-workflow pattern in the README ' +
+          '(gate on pull_request and upload the report; post it from a workflow_run workflow). The job summary has the full report.',
+      );
+      return { action: 'forbidden', reason: message };
+    }
+    log.warning(`Could not write the PR comment: ${message}. The job summary has the full report.`);
+    return { action: 'failed', reason: message };
+  }
+}

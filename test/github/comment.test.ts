@@ -1,0 +1,163 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOctokit, upsertComment } from '../../src/github/comment.js';
+import type { Log } from '../../src/providers/provider.js';
+import {
+  COMMENT_LIMIT,
+  changeLine,
+  parseMarker,
+  renderComment,
+  renderMarker,
+} from '../../src/report/comment-body.js';
+import {
+  GITHUB_TOKEN,
+  type GitHubEmulator,
+  PAT,
+  startGitHubEmulator,
+} from '../emulators/github/server.js';
+import { expectGolden } from '../support/golden.js';
+import { fixedReport } from '../support/report-fixtures.js';
+
+const log: Log = { info: () => undefined, warning: () => undefined, debug: () => undefined };
+
+describe('comment body', () => {
+  it.each([
+    ['pass', 38_000],
+    ['warn', 2_600],
+    ['fail', 2_000],
+  ] as const)('renders the %s comment', (decision, remaining) => {
+    const report = fixedReport(1000, remaining);
+    expect(report.decision).toBe(decision);
+    const previous = {
+      tag: 'wf-golden',
+      time: '2026-11-21T00:00:00.000Z',
+      projected: 1900,
+      limit: 5000,
+      decision: 'pass',
+    };
+    expectGolden(
+      `comment-${decision}.md`,
+      renderComment(report, {
+        tag: 'wf-golden',
+        previous,
+        artifactUrl: 'https://github.com/acme/leads/actions/runs/4242/artifacts/99',
+      }),
+    );
+  });
+
+  it('round-trips the marker, with a tag that tries to break out of it', () => {
+    const marker = {
+      tag: 'x" time="9999 --> <b>',
+      time: '2026-11-22T00:00:00.000Z',
+      projected: 12.5,
+      limit: null,
+      decision: 'warn',
+    };
+    const text = renderMarker(marker);
+    expect(text).not.toContain('-->\n');
+    expect(text.match(/-->/g)).toHaveLength(1);
+    expect(parseMarker(`hello\n${text}\nbody`)).toEqual(marker);
+    expect(parseMarker('no marker here')).toBeUndefined();
+  });
+
+  it('says how the projection changed', () => {
+    const report = fixedReport(1000, 38_000);
+    const p = report.projection!.projected;
+    expect(
+      changeLine(report, {
+        tag: 't',
+        time: '',
+        projected: p / 1.18,
+        limit: null,
+        decision: 'pass',
+      }),
+    ).toMatch(/^_Projected \+18% since the last run/);
+    expect(
+      changeLine(report, { tag: 't', time: '', projected: p * 2, limit: null, decision: 'pass' }),
+    ).toMatch(/−50%/);
+    expect(changeLine(report, undefined)).toBeUndefined();
+  });
+
+  it("stays under GitHub's limit by shortening the breakdown, saying so, never mid-table", () => {
+    const report = fixedReport(1000, 38_000);
+    const line = report.estimate!.byNode[0]!;
+    const many = Array.from({ length: 3000 }, (_, i) => ({
+      ...line,
+      key: `node_${i}_${'x'.repeat(40)}`,
+    }));
+    const big = { ...report, estimate: { ...report.estimate!, byNode: many, byAction: many } };
+    const body = renderComment(big, { tag: 't' });
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body).toMatch(/more lines \([\d.,]+ credits per record\) are left out/);
+    const rows = body.split('\n').filter((l) => l.startsWith('| `node_'));
+    expect(rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('upsertComment against the GitHub emulator', () => {
+  let gh: GitHubEmulator;
+  beforeEach(async () => {
+    gh = await startGitHubEmulator();
+    process.env.GITHUB_API_URL = gh.url;
+  });
+  afterEach(async () => {
+    delete process.env.GITHUB_API_URL;
+    await gh.close();
+  });
+
+  const call = (token: string, render: () => string, time = new Date().toISOString()) =>
+    upsertComment({
+      octokit: createOctokit(token, log),
+      target: { owner: 'acme', repo: 'leads', issue: 3 },
+      config: { comment: 'always', commentMode: 'update' },
+      tag: 'wf',
+      decision: 'pass',
+      time,
+      render,
+      log,
+    });
+  const body = (time: string, text: string) =>
+    `${renderMarker({ tag: 'wf', time, projected: 1, limit: 2, decision: 'pass' })}\n${text}`;
+
+  it('makes no API write when the body is unchanged (only the time differs)', async () => {
+    await call(
+      GITHUB_TOKEN,
+      () => body('2026-11-22T00:00:00.000Z', 'same'),
+      '2026-11-22T00:00:00.000Z',
+    );
+    const writes = () => gh.requests.filter((r) => r.method !== 'GET').length;
+    const before = writes();
+    const result = await call(
+      GITHUB_TOKEN,
+      () => body('2026-11-22T00:05:00.000Z', 'same'),
+      '2026-11-22T00:05:00.000Z',
+    );
+    expect(result.action).toBe('unchanged');
+    expect(writes()).toBe(before);
+  });
+
+  it('only takes comments of its own author', async () => {
+    gh.seed(3, [body('2026-01-01T00:00:00.000Z', 'someone else wrote our marker')], {
+      login: 'mallory',
+      type: 'User',
+    });
+    const result = await call(PAT, () => body('2026-11-22T00:00:00.000Z', 'mine'));
+    expect(result.action).toBe('created');
+    expect(gh.comments.map((c) => c.user.login)).toEqual(['mallory', 'release-bot']);
+  });
+
+  it('turns an unknown token into a warning, never a throw', async () => {
+    const warnings: string[] = [];
+    const result = await upsertComment({
+      octokit: createOctokit('not-a-token', log),
+      target: { owner: 'acme', repo: 'leads', issue: 3 },
+      config: { comment: 'always', commentMode: 'update' },
+      tag: 'wf',
+      decision: 'fail',
+      time: new Date().toISOString(),
+      render: () => 'x',
+      log: { ...log, warning: (m) => warnings.push(m) },
+    });
+    expect(result.action).toBe('failed');
+    expect(warnings[0]).toContain('Bad credentials');
+  });
+});
