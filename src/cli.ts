@@ -9,6 +9,10 @@ import {
 } from './config.js';
 import { ConfigError, describeError, GateError } from './errors.js';
 import { writeReportFiles } from './export/report-files.js';
+import { writeTextfileAtomically } from './export/textfile.js';
+import { postWebhook } from './export/webhook.js';
+import { renderJson } from './report/json.js';
+import { renderPrometheus } from './report/prometheus.js';
 import type { Log, Provider } from './providers/provider.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './report/report.js';

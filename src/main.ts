@@ -1,15 +1,20 @@
 import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './config.js';
 import { describeError } from './errors.js';
-import { writeReportFiles } from './export/report-files.js';
+import { type ReportFiles, writeReportFiles } from './export/report-files.js';
+import { writeTextfileAtomically } from './export/textfile.js';
+import { postWebhook } from './export/webhook.js';
+import { uploadReportArtifact } from './github/artifact.js';
 import { createOctokit, isPullRequestEvent, upsertComment } from './github/comment.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
 import { writeSummary } from './github/summary.js';
 import type { Log } from './providers/provider.js';
 import { renderComment } from './report/comment-body.js';
+import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { type Report, reportOutputs } from './report/report.js';
 import { createProvider, prepareInputs, runGate } from './run-gate.js';
@@ -22,6 +27,8 @@ export function readActionInputs(): RawInputs {
     const value = inputs[secret];
     if (value) core.setSecret(value);
   }
+  const webhook = inputs['webhook-url'] ?? '';
+  if (webhook.length > 0) core.setSecret(webhook);
   for (const part of (inputs['webhook-headers'] ?? '').split(',')) {
     const value = part.slice(part.indexOf(':') + 1).trim();
     if (part.includes(':') && value.length >= 4) core.setSecret(value);
@@ -79,8 +86,30 @@ function announce(report: Report): void {
   }
 }
 
+/** Feeds dashboards: the Prometheus textfile and the webhook. Neither can fail the gate. */
+async function exportReport(config: Config, report: Report, files: ReportFiles): Promise<void> {
+  if (config.prometheusFile) {
+    try {
+      await writeTextfileAtomically(
+        config.prometheusFile,
+        await readFile(files.prometheus, 'utf8'),
+      );
+      core.info(`Metrics written to ${config.prometheusFile}.`);
+    } catch (error) {
+      core.warning(`Could not write prometheus-file: ${describeError(error)}`);
+    }
+  }
+  if (config.webhookUrl) {
+    await postWebhook(config.webhookUrl, config.webhookHeaders, renderJson(report), actionLog);
+  }
+}
+
 /** Keeps the gate's comment on the pull request up to date; returns its URL ('' when none). */
-async function commentOnPullRequest(config: Config, report: Report): Promise<string> {
+async function commentOnPullRequest(
+  config: Config,
+  report: Report,
+  artifactUrl: string | undefined,
+): Promise<string> {
   const [owner, repo] = (report.run.repository ?? '').split('/');
   if (config.comment === 'never' || !isPullRequestEvent(report.run.eventName)) return '';
   if (report.run.prNumber === null || !owner || !repo) return '';
@@ -97,7 +126,7 @@ async function commentOnPullRequest(config: Config, report: Report): Promise<str
     tag: config.commentTag,
     decision: report.decision,
     time: report.run.time,
-    render: (previous) => renderComment(report, { tag: config.commentTag, previous }),
+    render: (previous) => renderComment(report, { tag: config.commentTag, previous, artifactUrl }),
     log: actionLog,
   });
   core.info(`PR comment: ${result.action}${'reason' in result ? ` (${result.reason})` : ''}.`);
@@ -119,8 +148,24 @@ export async function run(): Promise<void> {
     const dir = config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate');
     // Files first: nothing is lost even when what follows fails.
     const files = await writeReportFiles(report, dir);
-    const comment = await commentOnPullRequest(config, report);
-    setOutputs({ ...reportOutputs(report, { reportJson: files.json }), 'comment-url': comment });
+    const artifact = config.uploadArtifact
+      ? await uploadReportArtifact({
+          name: config.artifactName,
+          files: files.all,
+          rootDirectory: files.dir,
+          retentionDays: config.retentionDays,
+          runAttempt: report.run.runAttempt,
+          runUrl: report.run.runUrl,
+          log: actionLog,
+        })
+      : null;
+    const comment = await commentOnPullRequest(config, report, artifact?.url ?? undefined);
+    await exportReport(config, report, files);
+    setOutputs({
+      ...reportOutputs(report, { reportJson: files.json }),
+      'comment-url': comment,
+      'artifact-id': artifact ? String(artifact.id) : '',
+    });
     await writeSummary(renderMarkdown(report), actionLog);
     announce(report);
   } catch (error) {

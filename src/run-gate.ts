@@ -1,5 +1,7 @@
 // The pipeline the action and the CLI share: settings → provider answers → estimate →
 // projection → decision → report. Everything it touches from outside is handed in.
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Config } from './config.js';
 import { adviseLevers } from './engine/advice.js';
 import { decide, jobOutcome } from './engine/gate.js';
@@ -20,6 +22,16 @@ export interface PreparedInputs {
 
 /** Reads `records-file` and `sample-records`, so bad files fail before anything is sent. */
 export async function prepareInputs(config: Config): Promise<PreparedInputs> {
+  if (config.prometheusFile !== undefined) {
+    const dir = dirname(config.prometheusFile);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new ConfigError(
+        'prometheus-file',
+        `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`,
+      );
+    }
+  }
   const file =
     config.recordsFile === undefined
       ? undefined

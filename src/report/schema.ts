@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import type { Report } from './report.js';
+
+// The JSON report's schema. `schema/report.schema.json` is generated from it (a test keeps the
+// two equal), so consumers can validate report.json without reading this code.
+// Numbers that can be non-finite in memory (a utilization over a zero limit, a share that metrics
+// cannot know) are written as null, since JSON has no Infinity or NaN.
+
+const num = z.number();
+const maybe = z.number().nullable();
+
+const breakdownLine = z.object({
+  key: z.string(),
+  kind: z.string(),
+  credits: num,
+  executions: num,
+  total: num,
+  billedShare: maybe,
+  share: num,
+});
+
+export const reportSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    run: z.object({
+      repository: z.string().nullable(),
+      ref: z.string().nullable(),
+      sha: z.string().nullable(),
+      runId: z.string().nullable(),
+      runAttempt: z.string().nullable(),
+      runUrl: z.string().nullable(),
+      prNumber: z.number().int().nullable(),
+      eventName: z.string().nullable(),
+      time: z.string(),
+    }),
+    provider: z.enum(['cargo', 'venice']),
+    subject: z.string(),
+    recordCount: z.number().int().nullable(),
+    settings: z.object({
+      estimateFrom: z.enum(['auto', 'history', 'sample', 'metrics']),
+      historyWindowDays: num,
+      minHistoryRuns: num,
+      sampleSize: num,
+      maxSampleCredits: num,
+      sampleTimeoutMinutes: num,
+      budget: num.optional(),
+      reserve: num,
+      confidence: num,
+      warnThreshold: num,
+      onExceed: z.enum(['fail', 'warn']),
+      onApiError: z.enum(['fail', 'warn', 'pass']),
+    }),
+    decision: z.enum(['pass', 'warn', 'fail', 'unknown']),
+    outcome: z.enum(['fail', 'warning', 'notice', 'none']),
+    reasons: z.array(z.string()),
+    error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+    balance: z
+      .object({
+        remaining: num,
+        overageAllowed: z.boolean(),
+        unit: z.string(),
+        details: z.array(z.object({ label: z.string(), value: z.string() })),
+      })
+      .nullable(),
+    basis: z
+      .object({
+        source: z.enum(['history', 'sample', 'metrics']),
+        n: num,
+        windowDays: num.optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+        note: z.string().optional(),
+      })
+      .nullable(),
+    estimate: z
+      .object({
+        source: z.enum(['history', 'sample', 'metrics']),
+        n: num,
+        mean: num,
+        sd: maybe,
+        providerMean: num,
+        executionMean: num,
+        executionsPerRecord: num,
+        errorShare: maybe,
+        errorMean: maybe,
+        byNode: z.array(breakdownLine),
+        byAction: z.array(breakdownLine),
+      })
+      .nullable(),
+    projection: z
+      .object({
+        recordCount: num,
+        perRecord: num,
+        projected: num,
+        upper: num,
+        confidence: num,
+        t: maybe,
+        lowConfidence: z.string().nullable(),
+      })
+      .nullable(),
+    gate: z
+      .object({
+        decision: z.enum(['pass', 'warn', 'fail']),
+        limit: num,
+        limitSource: z.enum(['budget', 'balance']),
+        headroom: num,
+        utilization: maybe,
+        overage: num,
+        recordsAffordable: maybe,
+        reasons: z.array(z.string()),
+      })
+      .nullable(),
+    sample: z
+      .object({
+        batchUuid: z.string(),
+        records: num,
+        finished: num,
+        cancelled: z.enum(['max-sample-credits', 'sample-timeout', 'interrupted']).nullable(),
+        cost: num,
+        durationMs: num,
+      })
+      .nullable(),
+    advice: z.array(
+      z.object({
+        lever: z.enum([
+          'cheaper-model',
+          'filter-early',
+          'stop-on-failure',
+          'agent-max-steps',
+          'fewer-nodes',
+        ]),
+        title: z.string(),
+        detail: z.string(),
+      }),
+    ),
+    observations: z.array(
+      z.object({
+        id: z.string(),
+        recordId: z.string(),
+        status: z.string(),
+        providerCredits: num,
+        executions: num,
+        executionCredits: num,
+        total: num,
+      }),
+    ),
+  })
+  .meta({
+    $id: 'https://github.com/acme/batch-cost-gate/schema/report.schema.json',
+    title: 'batch-cost-gate report',
+    description: 'The usage report batch-cost-gate writes as report.json (schemaVersion 1).',
+  });
+
+/** The report as it is written to JSON (non-finite numbers as null). */
+export type ReportJson = z.output<typeof reportSchema>;
+
+// Compile-time check that the in-memory Report fits the schema (numbers aside, which JSON nulls).
+export type ReportFitsSchema = Report extends ReportJson ? true : never;
+const fits: ReportFitsSchema = true;
+void fits;
+
+/** The JSON Schema (draft 2020-12) of report.json. */
+export function reportJsonSchema(): unknown {
+  return z.toJSONSchema(reportSchema, { target: 'draft-2020-12' });
+}

@@ -1,0 +1,140 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import parsePrometheus from 'parse-prometheus-text-format';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { writeTextfileAtomically } from '../../src/export/textfile.js';
+import { renderObservationsCsv } from '../../src/report/csv.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderPrometheus } from '../../src/report/prometheus.js';
+import { reportJsonSchema, reportSchema } from '../../src/report/schema.js';
+import { expectGolden } from '../support/golden.js';
+import { fixedReport } from '../support/report-fixtures.js';
+import { ROOT } from '../support/run-action.js';
+
+interface PromFamily {
+  name: string;
+  help: string;
+  type: string;
+  metrics: { value: string; labels?: Record<string, string> }[];
+}
+
+describe('report.json', () => {
+  it('matches its golden file and its own schema', () => {
+    const report = fixedReport(1000, 38_000);
+    const json = renderJson(report);
+    expectGolden('report.json', json);
+    expect(reportSchema.parse(JSON.parse(json)).decision).toBe('pass');
+  });
+
+  it('writes non-finite numbers as null, still valid', () => {
+    const report = fixedReport(1000, 0);
+    expect(report.gate!.utilization).toBe(Infinity);
+    const parsed = JSON.parse(renderJson(report));
+    expect(parsed.gate.utilization).toBeNull();
+    expect(() => reportSchema.parse(parsed)).not.toThrow();
+  });
+
+  it('has its JSON Schema committed, generated from the zod schema (npm run schema)', () => {
+    const committed = JSON.parse(readFileSync(join(ROOT, 'schema', 'report.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+    expect(committed.required).toContain('schemaVersion');
+  });
+
+  it('carries no secret', () => {
+    expect(renderJson(fixedReport(10, 100))).not.toContain('tok-golden');
+  });
+});
+
+describe('observations.csv', () => {
+  it('matches its golden file and parses back row for row', () => {
+    const report = fixedReport(1000, 38_000);
+    const csv = renderObservationsCsv(report);
+    expectGolden('observations.csv', csv);
+    const rows = parseCsv(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(report.observations.length);
+    expect(rows[0]).toEqual({
+      run_uuid: 'run-000',
+      record_id: 'lead-0',
+      status: 'success',
+      provider_credits: '0.5',
+      executions: '4',
+      execution_charge: '0.04',
+      total_credits: '0.54',
+    });
+  });
+
+  it('quotes commas, quotes and line breaks, and defuses formulas', () => {
+    const report = fixedReport(10, 100);
+    report.observations[0] = {
+      ...report.observations[0]!,
+      recordId: 'a,"b"\nc',
+      id: '=HYPERLINK("x")',
+    };
+    const rows = parseCsv(renderObservationsCsv(report), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows[0]!.record_id).toBe('a,"b"\nc');
+    expect(rows[0]!.run_uuid).toBe(`'=HYPERLINK("x")`);
+  });
+});
+
+describe('metrics.prom', () => {
+  it('matches its golden file and parses back with an exposition-format parser', async () => {
+    const report = fixedReport(1000, 2_600);
+    const text = await renderPrometheus(report);
+    expectGolden('metrics.prom', text);
+    expect(text.endsWith('\n')).toBe(true);
+    const families = parsePrometheus(text) as PromFamily[];
+    const byName = Object.fromEntries(families.map((f) => [f.name, f]));
+    expect(Object.keys(byName).every((n) => n.startsWith('batch_cost_gate_'))).toBe(true);
+    expect(byName.batch_cost_gate_projected_credits!.type).toBe('GAUGE');
+    expect(Number(byName.batch_cost_gate_projected_credits!.metrics[0]!.value)).toBeCloseTo(
+      report.projection!.projected,
+      6,
+    );
+    expect(byName.batch_cost_gate_projected_credits!.metrics[0]!.labels).toEqual({
+      workflow: 'wf-golden',
+      provider: 'cargo',
+    });
+    const decisions = byName.batch_cost_gate_decision!.metrics.map((m) => [
+      m.labels!.decision,
+      m.value,
+    ]);
+    expect(decisions).toEqual([
+      ['pass', '0'],
+      ['warn', '1'],
+      ['fail', '0'],
+    ]);
+    expect(Number(byName.batch_cost_gate_last_run_timestamp_seconds!.metrics[0]!.value)).toBe(
+      Date.parse('2026-11-22T00:00:00.000Z') / 1000,
+    );
+  });
+
+  it('escapes label values', async () => {
+    const report = { ...fixedReport(10, 100), subject: 'wf "quoted" \\ back\nslash' };
+    const families = parsePrometheus(await renderPrometheus(report)) as PromFamily[];
+    expect(families[0]!.metrics[0]!.labels!.workflow).toBe('wf "quoted" \\ back\nslash');
+  });
+});
+
+describe('textfile', () => {
+  it('writes atomically and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prom-'));
+    await writeTextfileAtomically(join(dir, 'gate.prom'), 'a 1\n');
+    await writeTextfileAtomically(join(dir, 'gate.prom'), 'a 2\n');
+    expect(readdirSync(dir)).toEqual(['gate.prom']);
+    expect(readFileSync(join(dir, 'gate.prom'), 'utf8')).toBe('a 2\n');
+  });
+
+  it('refuses a directory that does not exist, naming the input', async () => {
+    const error = await writeTextfileAtomically('/no/such/dir/gate.prom', 'x').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).input).toBe('prometheus-file');
+  });
+});
