@@ -194,11 +194,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         time: new Date().toISOString(),
       },
     });
-    if (args.outDir) await writeReportFiles(report, args.outDir);
+    const files = args.outDir ? await writeReportFiles(report, args.outDir) : undefined;
+    if (config.prometheusFile) {
+      await writeTextfileAtomically(config.prometheusFile, await renderPrometheus(report));
+    }
+    if (config.webhookUrl) {
+      await postWebhook(config.webhookUrl, config.webhookHeaders, renderJson(report), log);
+    }
+    if (files) log.info(`Report files written to ${files.dir}.`);
     if (!args.quiet)
-      io.stdout(
-        args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report),
-      );
+      io.stdout(args.format === 'json' ? renderJson(report) : renderMarkdown(report));
     return exitCode(report, log);
   } catch (error) {
     io.stderr(`error: ${describeError(error)}\n`);

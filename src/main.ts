@@ -8,7 +8,7 @@ import { type ReportFiles, writeReportFiles } from './export/report-files.js';
 import { writeTextfileAtomically } from './export/textfile.js';
 import { postWebhook } from './export/webhook.js';
 import { uploadReportArtifact } from './github/artifact.js';
-import { createOctokit, isPullRequestEvent, upsertComment } from './github/comment.js';
+import { isPullRequestEvent } from './github/pull-request.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
 import { writeSummary } from './github/summary.js';
@@ -119,6 +119,8 @@ async function commentOnPullRequest(
     );
     return '';
   }
+  // Octokit is loaded only on pull-request events, off the path of every other run.
+  const { createOctokit, upsertComment } = await import('./github/comment.js');
   const result = await upsertComment({
     octokit: createOctokit(config.githubToken, actionLog),
     target: { owner, repo, issue: report.run.prNumber },

@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2935);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8669);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2935:
+/***/ 8669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49646,196 +49646,33 @@ async function writeReportFiles(report, dir) {
     return { dir, json, markdown, csv, prometheus, all: [json, markdown, csv, prometheus] };
 }
 
-;// CONCATENATED MODULE: ./src/engine/advice.ts
-// Integrations whose price is set by a language model (Cargo bills them as `.chat` or
-// `.extractor.*` slugs); a cheaper model is the biggest lever on these.
-const AI_INTEGRATIONS = /^(openai|anthropic|mistral|gemini|google_ai|groq|perplexity|cohere|deepseek|xai|venice)\b/i;
-const AI_ACTIONS = /(^|\.)(chat|completion|extractor|prompt|generate)/i;
-const SHARE_FOR_MODEL = 0.25;
-const SHARE_FOR_EXECUTIONS = 0.3;
-const ERROR_SHARE = 0.05;
-const AGENT_STEPS = 5;
-const pct = (share) => `${Math.round(share * 100)}%`;
-const credits = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
-/** The cost levers of Cargo's billing guide that this estimate's data supports. */
-function adviseLevers(estimate) {
-    const advice = [];
-    if (estimate.mean <= 0)
-        return advice;
-    const aiLines = [...estimate.byNode, ...estimate.byAction].filter((l) => l.kind !== 'native' &&
-        (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
-        l.share >= SHARE_FOR_MODEL);
-    const ai = aiLines.sort((a, b) => b.share - a.share)[0];
-    if (ai) {
-        advice.push({
-            lever: 'cheaper-model',
-            title: 'Use a cheaper model',
-            detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
-        });
-    }
-    const nodes = estimate.byNode;
-    // A pay-on-hit provider that bills on few records still runs on all of them: the records it
-    // finds nothing for are the ones a filter placed before it would skip.
-    const missing = nodes.find((n) => n.kind === 'connector' && n.share >= 0.1 && n.billedShare > 0 && n.billedShare < 0.6);
-    if (missing) {
-        advice.push({
-            lever: 'filter-early',
-            title: 'Filter records earlier',
-            detail: `“${missing.key}” bills on only ${pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
-        });
-    }
-    if (estimate.errorShare >= ERROR_SHARE && estimate.errorMean !== null && estimate.errorMean > 0) {
-        advice.push({
-            lever: 'stop-on-failure',
-            title: 'Stop runs early on failure',
-            detail: `${pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
-        });
-    }
-    const agent = nodes.find((n) => n.kind === 'agent' && (n.executions > AGENT_STEPS || n.share >= SHARE_FOR_MODEL));
-    if (agent) {
-        advice.push({
-            lever: 'agent-max-steps',
-            title: 'Lower maxSteps on agents',
-            detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
-        });
-    }
-    const executionShare = estimate.executionMean / estimate.mean;
-    if (executionShare >= SHARE_FOR_EXECUTIONS) {
-        const busiest = [...nodes].sort((a, b) => b.executions - a.executions)[0];
-        const where = busiest && busiest.executions > 1
-            ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
-            : '';
-        advice.push({
-            lever: 'fewer-nodes',
-            title: 'Use fewer nodes',
-            detail: `The execution charge (0.01 credit per node execution) is ${pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
-        });
-    }
-    return advice;
-}
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/export/textfile.ts
 
-;// CONCATENATED MODULE: ./src/engine/gate.ts
-const fmt = (n) => n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+
+
+
 /**
- * The only place a decision is made: `fail` when projected > limit; else `warn` when
- * upper > limit or projected > warnThreshold × limit; else `pass`.
+ * Writes a file atomically: a temporary file in the same directory, then a rename, so
+ * node_exporter's textfile collector never reads half a file. The directory must exist.
  */
-function decide(projection, balance, policy) {
-    const fromBalance = balance.remaining - policy.reserve;
-    const limitSource = policy.budget !== undefined && policy.budget <= fromBalance ? 'budget' : 'balance';
-    const limit = limitSource === 'budget' ? policy.budget : fromBalance;
-    const { projected, upper } = projection;
-    const headroom = limit - projected;
-    const utilization = limit > 0 ? projected / limit : projected > 0 ? Infinity : 0;
-    const unit = balance.unit;
-    const reasons = [];
-    const limitText = limitSource === 'budget'
-        ? `the budget of ${fmt(limit)} ${unit}`
-        : policy.reserve > 0
-            ? `the ${fmt(balance.remaining)} ${unit} remaining less the reserve of ${fmt(policy.reserve)} (${fmt(limit)})`
-            : `the ${fmt(limit)} ${unit} remaining`;
-    let decision;
-    if (projected > limit) {
-        decision = 'fail';
-        reasons.push(`Projected ${fmt(projected)} ${unit} exceeds ${limitText} by ${fmt(projected - limit)}.`);
+async function writeTextfileAtomically(path, content, input = 'prometheus-file') {
+    const dir = (0,external_node_path_namespaceObject.dirname)(path);
+    const info = await (0,promises_namespaceObject.stat)(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+        throw new ConfigError(input, `the directory '${dir}' does not exist; create it (the textfile collector's directory) first`);
     }
-    else if (upper > limit) {
-        decision = 'warn';
-        reasons.push(`Projected ${fmt(projected)} ${unit} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`);
+    // The collector only reads *.prom, so the temporary name must not end in .prom.
+    const temp = (0,external_node_path_namespaceObject.join)(dir, `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
+    try {
+        await (0,promises_namespaceObject.writeFile)(temp, content, { mode: 0o644 });
+        await (0,promises_namespaceObject.rename)(temp, path);
     }
-    else if (projected > policy.warnThreshold * limit) {
-        decision = 'warn';
-        reasons.push(`Projected ${fmt(projected)} ${unit} is ${gate_pct(utilization)} of ${limitText}, above the warn threshold of ${gate_pct(policy.warnThreshold)}.`);
+    catch (error) {
+        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+        throw error;
     }
-    else {
-        decision = 'pass';
-        reasons.push(`Projected ${fmt(projected)} ${unit} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(headroom)} to spare.`);
-    }
-    if (balance.remaining <= 0) {
-        reasons.push(`The account has no credits left (${fmt(balance.remaining)} ${unit}).`);
-    }
-    else if (policy.reserve > balance.remaining) {
-        reasons.push(`The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`);
-    }
-    let overage = 0;
-    let recordsAffordable = null;
-    if (projected > balance.remaining) {
-        const short = projected - Math.max(0, balance.remaining);
-        if (balance.overageAllowed) {
-            overage = short;
-            reasons.push(`Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${unit} rather than stop.`);
-        }
-        else if (projection.perRecord > 0) {
-            recordsAffordable = Math.max(0, Math.floor(Math.max(0, balance.remaining) / projection.perRecord));
-            reasons.push(`Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`);
-        }
-    }
-    return {
-        decision,
-        limit,
-        limitSource,
-        headroom,
-        utilization,
-        overage,
-        recordsAffordable,
-        reasons,
-    };
-}
-function gate_pct(share) {
-    return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
-}
-/** Maps a verdict (or the lack of one) and the policy inputs to what the job does. */
-function jobOutcome(verdict, policy) {
-    if (typeof verdict === 'object') {
-        // An estimate that could not be made is never a pass: the gate fails closed.
-        if (verdict.error === 'estimate' || policy.onApiError === 'fail')
-            return { action: 'fail', decision: 'unknown' };
-        return { action: policy.onApiError === 'warn' ? 'warning' : 'notice', decision: 'unknown' };
-    }
-    if (verdict === 'fail')
-        return { action: policy.onExceed === 'fail' ? 'fail' : 'warning', decision: 'fail' };
-    if (verdict === 'warn')
-        return { action: 'warning', decision: 'warn' };
-    return { action: 'none', decision: 'pass' };
-}
-
-// EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
-var jstat = __nccwpck_require__(2453);
-var jstat_default = /*#__PURE__*/__nccwpck_require__.n(jstat);
-;// CONCATENATED MODULE: ./src/engine/project.ts
-
-/** Student-t quantile, from jstat (a small, widely used statistics package; bundle size matters here). */
-function tQuantile(p, dof) {
-    return jstat_default().jStat.studentt.inv(p, dof);
-}
-/**
- * `projected = N × mean`; `upper = N × (mean + t(confidence, n−1) × sd / √n)`.
- * With fewer than two observations, or no spread known, the bound equals the projection and
- * `lowConfidence` says why.
- */
-function project(estimate, recordCount, confidence) {
-    const projected = recordCount * estimate.mean;
-    let lowConfidence = null;
-    if (estimate.sd === null) {
-        lowConfidence =
-            estimate.source === 'metrics'
-                ? 'usage metrics give totals only, so no upper bound can be computed; the bound equals the projection'
-                : `only ${estimate.n} observed record — the estimate has low confidence and the bound equals the projection`;
-    }
-    if (estimate.sd === null || estimate.n < 2) {
-        return {
-            recordCount,
-            perRecord: estimate.mean,
-            projected,
-            upper: projected,
-            confidence,
-            t: null,
-            lowConfidence,
-        };
-    }
-    const t = tQuantile(confidence, estimate.n - 1);
-    const upper = recordCount * (estimate.mean + (t * estimate.sd) / Math.sqrt(estimate.n));
-    return { recordCount, perRecord: estimate.mean, projected, upper, confidence, t, lowConfidence };
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -50103,6 +49940,236 @@ function parseAnswer(schema, response, endpoint, service) {
 /** This package's version, sent to APIs as the client version (kept equal to package.json by a test). */
 const VERSION = '0.1.0';
 const CLIENT_NAME = 'batch-cost-gate';
+
+;// CONCATENATED MODULE: ./src/export/webhook.ts
+
+
+/**
+ * POSTs the JSON report to `url` with the extra headers, retrying transient failures through the
+ * HTTP layer. A webhook that cannot be reached is a warning, never a failed gate. Resolves true
+ * when it was delivered.
+ */
+async function postWebhook(url, headers, json, log, options = {}) {
+    const target = new URL(url);
+    const client = new HttpClient({
+        service: 'Webhook',
+        baseUrl: target.origin,
+        headers: { 'user-agent': `${CLIENT_NAME}/${VERSION}`, ...headers },
+        // Header values often carry tokens; none may reach a log line.
+        // Webhook URLs often carry their secret in the path (Slack, Teams), so the path is one too.
+        secrets: [...Object.values(headers), `${target.pathname}${target.search}`].filter((v) => v.length >= 8),
+        retries: options.retries ?? 3,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        totalTimeoutMs: 60_000,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        onRetry: (info) => log.info(`Webhook: retrying in ${Math.round(info.delayMs)} ms (${info.reason}).`),
+    });
+    try {
+        await client.send({
+            method: 'POST',
+            path: `${target.pathname}${target.search}`,
+            body: JSON.parse(json),
+        });
+        log.info(`Webhook: report delivered to ${target.origin}.`);
+        return true;
+    }
+    catch (error) {
+        log.warning(`Webhook: could not deliver the report: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/advice.ts
+// Integrations whose price is set by a language model (Cargo bills them as `.chat` or
+// `.extractor.*` slugs); a cheaper model is the biggest lever on these.
+const AI_INTEGRATIONS = /^(openai|anthropic|mistral|gemini|google_ai|groq|perplexity|cohere|deepseek|xai|venice)\b/i;
+const AI_ACTIONS = /(^|\.)(chat|completion|extractor|prompt|generate)/i;
+const SHARE_FOR_MODEL = 0.25;
+const SHARE_FOR_EXECUTIONS = 0.3;
+const ERROR_SHARE = 0.05;
+const AGENT_STEPS = 5;
+const pct = (share) => `${Math.round(share * 100)}%`;
+const credits = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+/** The cost levers of Cargo's billing guide that this estimate's data supports. */
+function adviseLevers(estimate) {
+    const advice = [];
+    if (estimate.mean <= 0)
+        return advice;
+    const aiLines = [...estimate.byNode, ...estimate.byAction].filter((l) => l.kind !== 'native' &&
+        (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
+        l.share >= SHARE_FOR_MODEL);
+    const ai = aiLines.sort((a, b) => b.share - a.share)[0];
+    if (ai) {
+        advice.push({
+            lever: 'cheaper-model',
+            title: 'Use a cheaper model',
+            detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
+        });
+    }
+    const nodes = estimate.byNode;
+    // A pay-on-hit provider that bills on few records still runs on all of them: the records it
+    // finds nothing for are the ones a filter placed before it would skip.
+    const missing = nodes.find((n) => n.kind === 'connector' && n.share >= 0.1 && n.billedShare > 0 && n.billedShare < 0.6);
+    if (missing) {
+        advice.push({
+            lever: 'filter-early',
+            title: 'Filter records earlier',
+            detail: `“${missing.key}” bills on only ${pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
+        });
+    }
+    if (estimate.errorShare >= ERROR_SHARE && estimate.errorMean !== null && estimate.errorMean > 0) {
+        advice.push({
+            lever: 'stop-on-failure',
+            title: 'Stop runs early on failure',
+            detail: `${pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
+        });
+    }
+    const agent = nodes.find((n) => n.kind === 'agent' && (n.executions > AGENT_STEPS || n.share >= SHARE_FOR_MODEL));
+    if (agent) {
+        advice.push({
+            lever: 'agent-max-steps',
+            title: 'Lower maxSteps on agents',
+            detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
+        });
+    }
+    const executionShare = estimate.executionMean / estimate.mean;
+    if (executionShare >= SHARE_FOR_EXECUTIONS) {
+        const busiest = [...nodes].sort((a, b) => b.executions - a.executions)[0];
+        const where = busiest && busiest.executions > 1
+            ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
+            : '';
+        advice.push({
+            lever: 'fewer-nodes',
+            title: 'Use fewer nodes',
+            detail: `The execution charge (0.01 credit per node execution) is ${pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
+        });
+    }
+    return advice;
+}
+
+;// CONCATENATED MODULE: ./src/engine/gate.ts
+const fmt = (n) => n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+/**
+ * The only place a decision is made: `fail` when projected > limit; else `warn` when
+ * upper > limit or projected > warnThreshold × limit; else `pass`.
+ */
+function decide(projection, balance, policy) {
+    const fromBalance = balance.remaining - policy.reserve;
+    const limitSource = policy.budget !== undefined && policy.budget <= fromBalance ? 'budget' : 'balance';
+    const limit = limitSource === 'budget' ? policy.budget : fromBalance;
+    const { projected, upper } = projection;
+    const headroom = limit - projected;
+    const utilization = limit > 0 ? projected / limit : projected > 0 ? Infinity : 0;
+    const unit = balance.unit;
+    const reasons = [];
+    const limitText = limitSource === 'budget'
+        ? `the budget of ${fmt(limit)} ${unit}`
+        : policy.reserve > 0
+            ? `the ${fmt(balance.remaining)} ${unit} remaining less the reserve of ${fmt(policy.reserve)} (${fmt(limit)})`
+            : `the ${fmt(limit)} ${unit} remaining`;
+    let decision;
+    if (projected > limit) {
+        decision = 'fail';
+        reasons.push(`Projected ${fmt(projected)} ${unit} exceeds ${limitText} by ${fmt(projected - limit)}.`);
+    }
+    else if (upper > limit) {
+        decision = 'warn';
+        reasons.push(`Projected ${fmt(projected)} ${unit} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`);
+    }
+    else if (projected > policy.warnThreshold * limit) {
+        decision = 'warn';
+        reasons.push(`Projected ${fmt(projected)} ${unit} is ${gate_pct(utilization)} of ${limitText}, above the warn threshold of ${gate_pct(policy.warnThreshold)}.`);
+    }
+    else {
+        decision = 'pass';
+        reasons.push(`Projected ${fmt(projected)} ${unit} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(headroom)} to spare.`);
+    }
+    if (balance.remaining <= 0) {
+        reasons.push(`The account has no credits left (${fmt(balance.remaining)} ${unit}).`);
+    }
+    else if (policy.reserve > balance.remaining) {
+        reasons.push(`The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`);
+    }
+    let overage = 0;
+    let recordsAffordable = null;
+    if (projected > balance.remaining) {
+        const short = projected - Math.max(0, balance.remaining);
+        if (balance.overageAllowed) {
+            overage = short;
+            reasons.push(`Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${unit} rather than stop.`);
+        }
+        else if (projection.perRecord > 0) {
+            recordsAffordable = Math.max(0, Math.floor(Math.max(0, balance.remaining) / projection.perRecord));
+            reasons.push(`Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`);
+        }
+    }
+    return {
+        decision,
+        limit,
+        limitSource,
+        headroom,
+        utilization,
+        overage,
+        recordsAffordable,
+        reasons,
+    };
+}
+function gate_pct(share) {
+    return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
+}
+/** Maps a verdict (or the lack of one) and the policy inputs to what the job does. */
+function jobOutcome(verdict, policy) {
+    if (typeof verdict === 'object') {
+        // An estimate that could not be made is never a pass: the gate fails closed.
+        if (verdict.error === 'estimate' || policy.onApiError === 'fail')
+            return { action: 'fail', decision: 'unknown' };
+        return { action: policy.onApiError === 'warn' ? 'warning' : 'notice', decision: 'unknown' };
+    }
+    if (verdict === 'fail')
+        return { action: policy.onExceed === 'fail' ? 'fail' : 'warning', decision: 'fail' };
+    if (verdict === 'warn')
+        return { action: 'warning', decision: 'warn' };
+    return { action: 'none', decision: 'pass' };
+}
+
+// EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
+var jstat = __nccwpck_require__(2453);
+var jstat_default = /*#__PURE__*/__nccwpck_require__.n(jstat);
+;// CONCATENATED MODULE: ./src/engine/project.ts
+
+/** Student-t quantile, from jstat (a small, widely used statistics package; bundle size matters here). */
+function tQuantile(p, dof) {
+    return jstat_default().jStat.studentt.inv(p, dof);
+}
+/**
+ * `projected = N × mean`; `upper = N × (mean + t(confidence, n−1) × sd / √n)`.
+ * With fewer than two observations, or no spread known, the bound equals the projection and
+ * `lowConfidence` says why.
+ */
+function project(estimate, recordCount, confidence) {
+    const projected = recordCount * estimate.mean;
+    let lowConfidence = null;
+    if (estimate.sd === null) {
+        lowConfidence =
+            estimate.source === 'metrics'
+                ? 'usage metrics give totals only, so no upper bound can be computed; the bound equals the projection'
+                : `only ${estimate.n} observed record — the estimate has low confidence and the bound equals the projection`;
+    }
+    if (estimate.sd === null || estimate.n < 2) {
+        return {
+            recordCount,
+            perRecord: estimate.mean,
+            projected,
+            upper: projected,
+            confidence,
+            t: null,
+            lowConfidence,
+        };
+    }
+    const t = tQuantile(confidence, estimate.n - 1);
+    const upper = recordCount * (estimate.mean + (t * estimate.sd) / Math.sqrt(estimate.n));
+    return { recordCount, perRecord: estimate.mean, projected, upper, confidence, t, lowConfidence };
+}
 
 ;// CONCATENATED MODULE: ./src/providers/cargo/schemas.ts
 
@@ -51371,6 +51438,10 @@ async function runGate(config, prepared, deps) {
 
 
 
+
+
+
+
 /** Exit codes: 0 pass or warn, 1 fail, 2 bad usage or a billing API that could not be read. */
 const EXIT = { ok: 0, fail: 1, usage: 2 };
 // Settings that only make sense inside GitHub Actions; the CLI does not offer them.
@@ -51529,10 +51600,17 @@ async function runCli(argv, io) {
                 time: new Date().toISOString(),
             },
         });
-        if (args.outDir)
-            await writeReportFiles(report, args.outDir);
+        const files = args.outDir ? await writeReportFiles(report, args.outDir) : undefined;
+        if (config.prometheusFile) {
+            await writeTextfileAtomically(config.prometheusFile, await renderPrometheus(report));
+        }
+        if (config.webhookUrl) {
+            await postWebhook(config.webhookUrl, config.webhookHeaders, renderJson(report), log);
+        }
+        if (files)
+            log.info(`Report files written to ${files.dir}.`);
         if (!args.quiet)
-            io.stdout(args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
+            io.stdout(args.format === 'json' ? renderJson(report) : renderMarkdown(report));
         return exitCode(report, log);
     }
     catch (error) {

@@ -1,4 +1,3 @@
-import { DefaultArtifactClient } from '@actions/artifact';
 import type { Log } from '../providers/provider.js';
 
 export interface ArtifactResult {
@@ -34,6 +33,9 @@ export async function uploadReportArtifact(args: {
     );
     return null;
   }
+  // Loaded only when an upload happens: the artifact client and the Azure SDK behind it are most
+  // of the bundle, and the gate's decision should not wait for them to load.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   const options =
     args.retentionDays === undefined || args.retentionDays === 0

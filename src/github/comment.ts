@@ -56,11 +56,6 @@ export function createOctokit(token: string, log: Log): Octokit {
   );
 }
 
-/** The events on which a PR comment makes sense. */
-export function isPullRequestEvent(eventName: string | null): boolean {
-  return eventName === 'pull_request' || eventName === 'pull_request_target';
-}
-
 /** The login the token comments as; installation tokens (GITHUB_TOKEN) may not read /user. */
 async function ownLogin(octokit: Octokit): Promise<string> {
   try {

@@ -58,7 +58,7 @@ describe('webhook', () => {
   it('retries a 500, then delivers', async () => {
     const r = await receiver([500, 200]);
     expect(
-      await postWebhook(`${r.url}/h`, {}, '{"a":1}', log, { sleep: async () => undefined }),
+      await postWebhook(`${r.url}/h`, {}, '{"a":1}', log, { sleep: () => Promise.resolve() }),
     ).toBe(true);
     expect(r.hits).toHaveLength(2);
   });
@@ -69,7 +69,7 @@ describe('webhook', () => {
       {},
       '{}',
       log,
-      { retries: 1, sleep: async () => undefined },
+      { retries: 1, sleep: () => Promise.resolve() },
     );
     expect(ok).toBe(false);
     expect(lines.join('\n')).toMatch(/warning: Webhook: could not deliver/);

@@ -53,7 +53,7 @@ describe('observations.csv', () => {
     const report = fixedReport(1000, 38_000);
     const csv = renderObservationsCsv(report);
     expectGolden('observations.csv', csv);
-    const rows = parseCsv(csv, { columns: true }) as Record<string, string>[];
+    const rows = parseCsv<Record<string, string>>(csv, { columns: true });
     expect(rows).toHaveLength(report.observations.length);
     expect(rows[0]).toEqual({
       run_uuid: 'run-000',
@@ -73,10 +73,7 @@ describe('observations.csv', () => {
       recordId: 'a,"b"\nc',
       id: '=HYPERLINK("x")',
     };
-    const rows = parseCsv(renderObservationsCsv(report), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const rows = parseCsv<Record<string, string>>(renderObservationsCsv(report), { columns: true });
     expect(rows[0]!.record_id).toBe('a,"b"\nc');
     expect(rows[0]!.run_uuid).toBe(`'=HYPERLINK("x")`);
   });
@@ -88,7 +85,7 @@ describe('metrics.prom', () => {
     const text = await renderPrometheus(report);
     expectGolden('metrics.prom', text);
     expect(text.endsWith('\n')).toBe(true);
-    const families = parsePrometheus(text) as PromFamily[];
+    const families = parsePrometheus(text) as unknown as PromFamily[];
     const byName = Object.fromEntries(families.map((f) => [f.name, f]));
     expect(Object.keys(byName).every((n) => n.startsWith('batch_cost_gate_'))).toBe(true);
     expect(byName.batch_cost_gate_projected_credits!.type).toBe('GAUGE');
@@ -116,7 +113,7 @@ describe('metrics.prom', () => {
 
   it('escapes label values', async () => {
     const report = { ...fixedReport(10, 100), subject: 'wf "quoted" \\ back\nslash' };
-    const families = parsePrometheus(await renderPrometheus(report)) as PromFamily[];
+    const families = parsePrometheus(await renderPrometheus(report)) as unknown as PromFamily[];
     expect(families[0]!.metrics[0]!.labels!.workflow).toBe('wf "quoted" \\ back\nslash');
   });
 });

@@ -1,0 +1,4 @@
+/** The events on which a PR comment makes sense. */
+export function isPullRequestEvent(eventName: string | null): boolean {
+  return eventName === 'pull_request' || eventName === 'pull_request_target';
+}
