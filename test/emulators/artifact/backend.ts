@@ -118,7 +118,7 @@ export async function startArtifactBackend(): Promise<ArtifactBackend> {
       if (req.headers.authorization !== `Bearer ${runtimeToken}`)
         return reply(401, { code: 'unauthenticated', msg: 'bad token' });
       const body = JSON.parse(text || '{}') as Record<string, unknown>;
-      const name = String(body.name ?? '');
+      const name = typeof body.name === 'string' ? body.name : '';
       if (req.url === `${SERVICE}CreateArtifact`) {
         if (body.workflow_run_backend_id !== runId || body.workflow_job_run_backend_id !== jobId) {
           return reply(400, { code: 'invalid_argument', msg: 'unknown run' });
@@ -157,7 +157,7 @@ export async function startArtifactBackend(): Promise<ArtifactBackend> {
         const artifact = artifacts.find((a) => a.name === name && !a.finalized);
         if (!artifact) return reply(404, { code: 'not_found', msg: 'no such artifact' });
         artifact.finalized = true;
-        artifact.size = String(body.size ?? '0');
+        artifact.size = typeof body.size === 'string' || typeof body.size === 'number' ? String(body.size) : '0';
         artifact.hash = (body.hash as string | undefined) ?? null;
         return reply(200, { ok: true, artifact_id: String(artifact.id) });
       }
