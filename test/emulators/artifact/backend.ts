@@ -157,7 +157,8 @@ export async function startArtifactBackend(): Promise<ArtifactBackend> {
         const artifact = artifacts.find((a) => a.name === name && !a.finalized);
         if (!artifact) return reply(404, { code: 'not_found', msg: 'no such artifact' });
         artifact.finalized = true;
-        artifact.size = typeof body.size === 'string' || typeof body.size === 'number' ? String(body.size) : '0';
+        artifact.size =
+          typeof body.size === 'string' || typeof body.size === 'number' ? String(body.size) : '0';
         artifact.hash = (body.hash as string | undefined) ?? null;
         return reply(200, { ok: true, artifact_id: String(artifact.id) });
       }
