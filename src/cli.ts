@@ -58,6 +58,10 @@ const HELP: Record<string, string> = {
   'prometheus-file': 'write metrics to this .prom file',
   'webhook-url': 'POST the JSON report here',
   'webhook-headers': 'extra webhook headers, "K1: V1, K2: V2"',
+  'batch-data': 'JSON data of the Cargo batch to launch (segment, filter, recordIds, records)',
+  'run-batch': 'launch the batch on a pass and watch it (true/false)',
+  'hard-cap': 'cancel the launched batch at this spend (default: the limit)',
+  detach: 'launch and leave the batch running (true/false)',
 };
 
 /** The `--help` text: every flag with its default. */

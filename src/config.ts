@@ -35,6 +35,8 @@ export const INPUT_DEFAULTS = {
   'comment-mode': 'update',
   'upload-artifact': 'true',
   'artifact-name': 'cost-gate-report',
+  'run-batch': 'false',
+  detach: 'false',
 } as const;
 const D = INPUT_DEFAULTS;
 
@@ -227,6 +229,10 @@ const schema = z
     'prometheus-file': optional(prometheusFile),
     'webhook-url': optional(httpUrl),
     'webhook-headers': optional(headerList),
+    'batch-data': optional(batchData),
+    'run-batch': withDefault(D['run-batch'], boolean),
+    'hard-cap': optional(decimal({ min: 0 })),
+    detach: withDefault(D.detach, boolean),
   })
   .superRefine((v, ctx) => {
     const need = (input: string, message: string) =>
@@ -242,10 +248,62 @@ const schema = z
     if (v.provider === 'cargo' && v['workflow-uuid'] === undefined) {
       need('workflow-uuid', 'is required for provider cargo: the workflow the batch will run');
     }
-    if (v['record-count'] === undefined && v['records-file'] === undefined) {
-      need('record-count', 'is required unless records-file is given: an integer of at least 1');
+    if (
+      v['record-count'] === undefined &&
+      v['records-file'] === undefined &&
+      v['batch-data'] === undefined
+    ) {
+      need(
+        'record-count',
+        'is required unless records-file or batch-data is given: an integer of at least 1',
+      );
     }
+    if (v['run-batch'] && v['batch-data'] === undefined && v['records-file'] === undefined) {
+      need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
+    }
+    if (v['run-batch'] && v.provider !== 'cargo')
+      need('run-batch', 'launches Cargo batches only (provider: cargo)');
   });
+
+/** `batch-data`: the JSON `data` of a Cargo batch, e.g. `{"kind":"segment","segmentUuid":"…"}`. */
+export type BatchDataSetting = { kind: string } & Record<string, unknown>;
+
+const BATCH_KINDS = [
+  'records',
+  'recordIds',
+  'segment',
+  'filter',
+  'change',
+  'file',
+  'runs',
+  'schedule',
+  'form',
+];
+
+function batchData(value: string, fail: (m: string) => never): BatchDataSetting {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return fail(
+      'must be a JSON object like {"kind":"segment","segmentUuid":"…"} (it does not parse)',
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"}');
+  }
+  const kind = (parsed as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !BATCH_KINDS.includes(kind)) {
+    return fail(`needs "kind", one of ${BATCH_KINDS.join(', ')}`);
+  }
+  if (kind === 'records' && !Array.isArray((parsed as { records?: unknown }).records)) {
+    fail('of kind "records" needs a "records" array');
+  }
+  if (kind === 'recordIds' && !Array.isArray((parsed as { ids?: unknown }).ids)) {
+    fail('of kind "recordIds" needs an "ids" array');
+  }
+  return parsed as BatchDataSetting;
+}
 
 function artifactName(value: string, fail: (m: string) => never): string {
   // The characters the artifact service refuses in a name.
@@ -296,6 +354,11 @@ export interface Config {
   prometheusFile: string | undefined;
   webhookUrl: string | undefined;
   webhookHeaders: Record<string, string>;
+  batchData: BatchDataSetting | undefined;
+  runBatch: boolean;
+  /** Spend at which a launched batch is cancelled; undefined means the limit. */
+  hardCap: number | undefined;
+  detach: boolean;
 }
 
 /** The names of every input the schema reads, in action.yml order. */
@@ -354,5 +417,9 @@ export function parseConfig(inputs: RawInputs): Config {
     prometheusFile: v['prometheus-file'],
     webhookUrl: v['webhook-url'],
     webhookHeaders: v['webhook-headers'] ?? {},
+    batchData: v['batch-data'],
+    runBatch: v['run-batch'],
+    hardCap: v['hard-cap'],
+    detach: v.detach,
   };
 }

@@ -159,3 +159,34 @@ describe('parseConfig', () => {
     );
   });
 });
+
+describe('guard inputs', () => {
+  it('parses batch-data and lets it stand in for record-count', () => {
+    const config = parseConfig({
+      'api-token': 't',
+      'workflow-uuid': 'w',
+      'batch-data': '{"kind":"segment","segmentUuid":"s"}',
+      'run-batch': 'true',
+      'hard-cap': '250',
+    });
+    expect(config.batchData).toEqual({ kind: 'segment', segmentUuid: 's' });
+    expect(config.runBatch).toBe(true);
+    expect(config.hardCap).toBe(250);
+    expect(config.detach).toBe(false);
+  });
+
+  it.each([
+    ['{"kind":"nope"}', /needs "kind"/],
+    ['[1]', /JSON object/],
+    ['{"kind":"records"}', /"records" array/],
+    ['{oops', /does not parse/],
+  ])('refuses batch-data %s', (value, message) => {
+    expect(() => parseConfig({ ...base, 'batch-data': value })).toThrow(message);
+  });
+
+  it('run-batch needs records to run', () => {
+    expect(() => parseConfig({ ...base, 'run-batch': 'true' })).toThrow(
+      /'run-batch'.*batch-data or records-file/,
+    );
+  });
+});

@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8669);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1050);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8669:
+/***/ 1050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49077,6 +49077,8 @@ const INPUT_DEFAULTS = {
     'comment-mode': 'update',
     'upload-artifact': 'true',
     'artifact-name': 'cost-gate-report',
+    'run-batch': 'false',
+    detach: 'false',
 };
 const D = INPUT_DEFAULTS;
 // Every field starts as the raw string the runner gives (`''` for an unset input), so the
@@ -49243,6 +49245,10 @@ const schema = object({
     'prometheus-file': config_optional(prometheusFile),
     'webhook-url': config_optional(config_httpUrl),
     'webhook-headers': config_optional(headerList),
+    'batch-data': config_optional(batchData),
+    'run-batch': withDefault(D['run-batch'], config_boolean),
+    'hard-cap': config_optional(decimal({ min: 0 })),
+    detach: withDefault(D.detach, config_boolean),
 })
     .superRefine((v, ctx) => {
     const need = (input, message) => ctx.addIssue({ code: 'custom', path: [input], message });
@@ -49254,10 +49260,51 @@ const schema = object({
     if (v.provider === 'cargo' && v['workflow-uuid'] === undefined) {
         need('workflow-uuid', 'is required for provider cargo: the workflow the batch will run');
     }
-    if (v['record-count'] === undefined && v['records-file'] === undefined) {
-        need('record-count', 'is required unless records-file is given: an integer of at least 1');
+    if (v['record-count'] === undefined &&
+        v['records-file'] === undefined &&
+        v['batch-data'] === undefined) {
+        need('record-count', 'is required unless records-file or batch-data is given: an integer of at least 1');
     }
+    if (v['run-batch'] && v['batch-data'] === undefined && v['records-file'] === undefined) {
+        need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
+    }
+    if (v['run-batch'] && v.provider !== 'cargo')
+        need('run-batch', 'launches Cargo batches only (provider: cargo)');
 });
+const BATCH_KINDS = [
+    'records',
+    'recordIds',
+    'segment',
+    'filter',
+    'change',
+    'file',
+    'runs',
+    'schedule',
+    'form',
+];
+function batchData(value, fail) {
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"} (it does not parse)');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"}');
+    }
+    const kind = parsed.kind;
+    if (typeof kind !== 'string' || !BATCH_KINDS.includes(kind)) {
+        return fail(`needs "kind", one of ${BATCH_KINDS.join(', ')}`);
+    }
+    if (kind === 'records' && !Array.isArray(parsed.records)) {
+        fail('of kind "records" needs a "records" array');
+    }
+    if (kind === 'recordIds' && !Array.isArray(parsed.ids)) {
+        fail('of kind "recordIds" needs an "ids" array');
+    }
+    return parsed;
+}
 function artifactName(value, fail) {
     // The characters the artifact service refuses in a name.
     if (/[":<>|*?\\/\r\n]/.test(value)) {
@@ -49326,6 +49373,10 @@ function parseConfig(inputs) {
         prometheusFile: v['prometheus-file'],
         webhookUrl: v['webhook-url'],
         webhookHeaders: v['webhook-headers'] ?? {},
+        batchData: v['batch-data'],
+        runBatch: v['run-batch'],
+        hardCap: v['hard-cap'],
+        detach: v.detach,
     };
 }
 
@@ -49541,6 +49592,29 @@ function breakdownTable(title, column, rows, max) {
     }
     return lines;
 }
+function receipt(report) {
+    const r = report.receipt;
+    if (!r)
+        return [];
+    const lines = ['', '### Receipt of the launched batch', ''];
+    if (r.detached) {
+        lines.push(`Batch ${code(r.batchUuid)} was launched and left running (\`detach\`); no receipt was taken.`);
+        return lines;
+    }
+    const stop = r.stopped === 'hard-cap'
+        ? ` — **cancelled at the hard cap** of ${displayNumber(r.hardCap)}`
+        : r.stopped === 'interrupted'
+            ? ' — **cancelled** (the job was cancelled)'
+            : '';
+    lines.push(`Batch ${code(r.batchUuid)}: ${inert(r.status)}${stop}, ${r.executedRuns} of ${r.runsCount} records run in ${Math.round(r.durationMs / 1000)} s.`, '');
+    lines.push('| | estimated | actual |', '| --- | ---: | ---: |');
+    lines.push(`| Credits for the records run | ${displayNumber(r.estimated)} (upper ${displayNumber(r.estimatedUpper)}) | ${displayNumber(r.actual)} |`);
+    lines.push(`| Per record | ${displayNumber(r.estimatedPerRecord, 4)} | ${displayNumber(r.actualPerRecord, 4)} |`);
+    lines.push(`| Records that ended in error | ${displayPercent(report.estimate?.errorShare)} | ${displayPercent(r.errorShare)} |`);
+    if (r.diverged)
+        lines.push('', `⚠️ The batch cost more than the estimate's upper bound allowed. ${inert(r.explanations.join(' '))}`);
+    return lines;
+}
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
 function renderMarkdown(report, options = {}) {
     const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
@@ -49560,6 +49634,7 @@ function renderMarkdown(report, options = {}) {
         lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
         lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
     }
+    lines.push(...receipt(report));
     if (report.advice.length > 0) {
         lines.push('', '### Cost levers', '');
         for (const a of report.advice)
@@ -50644,7 +50719,131 @@ function breakdown(observations, keyOf, mean) {
         .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
 }
 
+;// CONCATENATED MODULE: ./src/providers/cargo/guard.ts
+
+const TERMINAL = new Set(['success', 'error', 'cancelled', 'skipped']);
+function batchPollInterval(elapsedMs) {
+    if (elapsedMs < 60_000)
+        return 5_000;
+    return elapsedMs < 300_000 ? 10_000 : 15_000;
+}
+function sleepUnlessAborted(ms, signal) {
+    return new Promise((done) => {
+        if (signal.aborted)
+            return done();
+        const timer = setTimeout(finish, ms);
+        function finish() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', finish);
+            done();
+        }
+        signal.addEventListener('abort', finish, { once: true });
+    });
+}
+const guard_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
+class CargoBatchGuard {
+    deps;
+    now;
+    sleep;
+    interval;
+    constructor(deps) {
+        this.deps = deps;
+        this.now = deps.now ?? Date.now;
+        this.sleep = deps.sleep ?? sleepUnlessAborted;
+        this.interval = deps.pollIntervalMs ?? batchPollInterval;
+    }
+    /** Counts a segment's or filter's records with a free preview (nothing runs). */
+    async sizePool(data) {
+        const { count } = await this.deps.client.previewBatch({
+            workflowUuid: this.deps.workflowUuid,
+            data,
+        });
+        this.deps.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
+        return count;
+    }
+    /** What the batch has spent so far: its provider credits plus 0.01 per node execution. */
+    async progress(batchUuid, final = false) {
+        const [batch, metrics, finished] = await Promise.all([
+            this.deps.client.getBatch(batchUuid),
+            this.deps.client.getRunMetrics({ workflowUuid: this.deps.workflowUuid, batchUuid }),
+            // At the end, count the runs that really ran: a cancelled batch counts its cancelled runs as executed.
+            final
+                ? this.deps.client.countRuns({
+                    workflowUuid: this.deps.workflowUuid,
+                    batchUuid,
+                    statuses: ['success', 'error'],
+                })
+                : Promise.resolve(undefined),
+        ]);
+        if (finished !== undefined)
+            batch.executedRunsCount = finished;
+        const executions = metrics.reduce((s, m) => s + m.totalExecutionsCount, 0);
+        const credits = metrics.reduce((s, m) => s + m.creditsUsedCount, 0);
+        return {
+            batch,
+            // The metrics' credits and the batch's agree; the batch's is what Cargo bills.
+            spent: Math.max(batch.creditsUsedCount, credits) + executions / 100,
+            byNode: metrics.map((m) => ({
+                key: m.nodeUuid,
+                credits: m.creditsUsedCount,
+                executions: m.totalExecutionsCount,
+            })),
+        };
+    }
+    /** Creates the batch, then (unless detached) watches it to the end or to the cap. */
+    async run(data, options) {
+        const { client, log, workflowUuid } = this.deps;
+        const started = this.now();
+        const created = await client.createBatch({ workflowUuid, data });
+        log.info(`Launched batch ${created.uuid} (hard cap ${guard_fmt(options.hardCap)} credits).`);
+        const outcome = (p, stopped) => ({
+            batchUuid: created.uuid,
+            status: p.batch.status,
+            stopped,
+            detached: options.detach,
+            runsCount: p.batch.runsCount,
+            executedRuns: p.batch.executedRunsCount,
+            failedRuns: p.batch.failedRunsCount,
+            actual: p.spent,
+            hardCap: options.hardCap,
+            byNode: p.byNode,
+            durationMs: this.now() - started,
+        });
+        if (options.detach) {
+            log.info(`detach: leaving batch ${created.uuid} running.`);
+            return outcome({ batch: created, spent: 0, byNode: [] }, null);
+        }
+        for (;;) {
+            await this.sleep(this.interval(this.now() - started), options.signal);
+            if (options.signal.aborted)
+                return this.stop(created.uuid, 'interrupted', outcome);
+            const p = await this.progress(created.uuid);
+            const done = p.batch.executedRunsCount;
+            const total = p.batch.runsCount;
+            const projectedFinal = done > 0 ? (p.spent / done) * total : p.spent;
+            log.info(`Batch ${created.uuid}: ${done}/${total} runs done, ${guard_fmt(p.spent)} credits spent, ~${guard_fmt(projectedFinal)} projected at this rate (${Math.round((this.now() - started) / 1000)} s).`);
+            if (TERMINAL.has(p.batch.status))
+                return outcome(await this.progress(created.uuid, true), null);
+            if (p.spent >= options.hardCap) {
+                log.warning(`Batch ${created.uuid} has spent ${guard_fmt(p.spent)} credits, at or past the hard cap of ${guard_fmt(options.hardCap)}: cancelling it.`);
+                return this.stop(created.uuid, 'hard-cap', outcome);
+            }
+        }
+    }
+    async stop(batchUuid, why, outcome) {
+        try {
+            await this.deps.client.cancelBatch(batchUuid);
+        }
+        catch (error) {
+            throw new GateError('server', `Could not cancel batch ${batchUuid} (${why}): ${error instanceof Error ? error.message : String(error)}. Cancel it in Cargo now.`);
+        }
+        return outcome(await this.progress(batchUuid, true), why);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/providers/cargo/source.ts
+
 
 
 /** Cargo bills 0.01 credit per node execution on top of provider credits (reference fact 1). */
@@ -50657,6 +50856,7 @@ const DAY_MS = 86_400_000;
 function observeRun(run) {
     const parts = run.executions.map((e) => ({
         key: e.nodeSlug,
+        id: e.nodeUuid,
         action: e.nodeIntegrationSlug
             ? `${e.nodeIntegrationSlug}.${e.nodeActionSlug ?? 'action'}`
             : undefined,
@@ -50705,6 +50905,7 @@ class CargoSource {
     deps;
     name = 'cargo';
     subject;
+    guard;
     client;
     log;
     now;
@@ -50718,6 +50919,14 @@ class CargoSource {
         this.now = deps.now ?? Date.now;
         this.sleep = deps.sleep ?? abortableSleep;
         this.pollInterval = deps.pollIntervalMs ?? defaultPollInterval;
+        this.guard = new CargoBatchGuard({
+            client: deps.client,
+            workflowUuid: deps.workflowUuid,
+            log: deps.log,
+            ...(deps.now ? { now: deps.now } : {}),
+            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+            ...(deps.batchPollIntervalMs ? { pollIntervalMs: deps.batchPollIntervalMs } : {}),
+        });
     }
     async readBalance() {
         const s = await this.client.getSubscription();
@@ -51280,6 +51489,7 @@ function buildReport(parts) {
             executionCredits: o.executionCredits,
             total: observationCost(o),
         })),
+        receipt: parts.receipt ?? null,
     };
 }
 /** The step outputs of the interface contract, every one set, '' where not computed. */
@@ -51298,6 +51508,46 @@ function reportOutputs(report, paths) {
         'estimate-source': report.basis?.source ?? '',
         'sample-size-used': report.basis ? String(report.basis.n) : '',
         'report-json': paths.reportJson,
+        'batch-uuid': report.receipt?.batchUuid ?? '',
+        'actual-credits': report.receipt && !report.receipt.detached ? num(report.receipt.actual) : '',
+        'batch-status': report.receipt
+            ? report.receipt.detached
+                ? 'running'
+                : report.receipt.status
+            : '',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/receipt.ts
+const receipt_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+/** Compares what the batch cost with what was projected for the records it ran. */
+function buildReceipt(outcome, estimate, projection) {
+    const ran = outcome.executedRuns;
+    const upperPerRecord = projection.recordCount > 0 ? projection.upper / projection.recordCount : projection.perRecord;
+    const actualPerRecord = ran > 0 ? outcome.actual / ran : null;
+    const diverged = actualPerRecord !== null && actualPerRecord > upperPerRecord + 1e-9;
+    const explanations = [];
+    if (diverged && ran > 0) {
+        const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));
+        for (const node of outcome.byNode) {
+            const perRecord = (node.credits + node.executions / 100) / ran;
+            const expected = estimated.get(node.key)?.total ?? 0;
+            if (perRecord > expected * 1.1 + 0.005) {
+                explanations.push(`Node ${node.key} cost ${receipt_fmt(perRecord)} credits per record against ${receipt_fmt(expected)} estimated.`);
+            }
+        }
+        if (explanations.length === 0)
+            explanations.push('No single node stands out: the records in this batch cost more across the workflow.');
+    }
+    return {
+        ...outcome,
+        estimated: projection.perRecord * ran,
+        estimatedUpper: upperPerRecord * ran,
+        actualPerRecord,
+        estimatedPerRecord: projection.perRecord,
+        errorShare: ran > 0 ? outcome.failedRuns / ran : null,
+        diverged,
+        explanations,
     };
 }
 
@@ -51314,7 +51564,8 @@ function reportOutputs(report, paths) {
 
 
 
-/** Reads `records-file` and `sample-records`, so bad files fail before anything is sent. */
+
+/** Reads `records-file`, `sample-records` and checks local paths, so bad files fail before anything is sent. */
 async function prepareInputs(config) {
     if (config.prometheusFile !== undefined) {
         const dir = (0,external_node_path_namespaceObject.dirname)(config.prometheusFile);
@@ -51323,19 +51574,29 @@ async function prepareInputs(config) {
             throw new ConfigError('prometheus-file', `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`);
         }
     }
+    // A batch launched from records-file sends every record, so then the whole file is kept.
+    const launchesFile = config.runBatch && config.batchData === undefined;
     const file = config.recordsFile === undefined
         ? undefined
-        : await readRecordsFile(config.recordsFile, config.sampleSize);
+        : await readRecordsFile(config.recordsFile, launchesFile ? Number.POSITIVE_INFINITY : config.sampleSize);
     let sampleRecords = file?.firstRecords ?? [];
     if (config.sampleRecords?.kind === 'inline')
         sampleRecords = config.sampleRecords.records;
     if (config.sampleRecords?.kind === 'file') {
         sampleRecords = (await readRecordsFile(config.sampleRecords.path, config.sampleSize, 'sample-records')).firstRecords;
     }
-    const recordCount = config.recordCount ?? file?.count;
-    if (recordCount === undefined)
-        throw new ConfigError('record-count', 'is required unless records-file is given');
-    return { recordCount, sampleRecords: sampleRecords.slice(0, config.sampleSize) };
+    const batchData = config.batchData ??
+        (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
+    const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
+    return { recordCount, sampleRecords: sampleRecords.slice(0, config.sampleSize), batchData };
+}
+/** Records in batch data that lists them; undefined for a segment or filter (a preview counts those). */
+function countOfBatchData(data) {
+    if (data?.kind === 'records' && Array.isArray(data.records))
+        return data.records.length;
+    if (data?.kind === 'recordIds' && Array.isArray(data.ids))
+        return data.ids.length;
+    return undefined;
 }
 /** The billing backend the settings name. */
 function createProvider(config, options) {
@@ -51372,20 +51633,18 @@ async function runGate(config, prepared, deps) {
         maxSampleCredits: config.maxSampleCredits,
         sampleTimeoutMs: config.sampleTimeoutMinutes * 60_000,
     }, balancePromise, deps.signal);
-    const [balanceResult, estimateResult] = await Promise.allSettled([
+    const countPromise = recordCountOf(config, prepared, provider);
+    const [balanceResult, estimateResult, countResult] = await Promise.allSettled([
         balancePromise,
         estimatePromise,
+        countPromise,
     ]);
-    const base = {
-        config,
-        run: deps.run,
-        subject: provider.subject,
-        recordCount: prepared.recordCount,
-    };
+    const recordCount = countResult.status === 'fulfilled' ? countResult.value : null;
+    const base = { config, run: deps.run, subject: provider.subject, recordCount };
     const balance = balanceResult.status === 'fulfilled' ? balanceResult.value : null;
     const estimated = estimateResult.status === 'fulfilled' ? estimateResult.value : null;
-    const projection = estimated
-        ? project(estimated.estimate, prepared.recordCount, config.confidence)
+    const projection = estimated && recordCount !== null
+        ? project(estimated.estimate, recordCount, config.confidence)
         : null;
     const found = {
         balance,
@@ -51396,37 +51655,112 @@ async function runGate(config, prepared, deps) {
         advice: estimated ? adviseLevers(estimated.estimate) : [],
         observations: estimated?.observations ?? [],
     };
-    const failures = [balanceResult, estimateResult].flatMap((r) => r.status === 'rejected' ? [r.reason] : []);
-    if (failures.length > 0) {
-        const apiError = failures.find(isApiError);
-        const error = apiError ?? failures[0];
-        if (!(error instanceof GateError))
-            throw error;
-        const kind = apiError ? 'api' : 'estimate';
-        const outcome = jobOutcome({ error: kind }, config);
-        const reasons = kind === 'api'
-            ? [
-                `The gate could not read the ${provider.name === 'cargo' ? 'Cargo' : 'Venice'} API (${error.kind}), so it could not check the batch.`,
-            ]
-            : ['The gate could not estimate the cost per record.'];
-        return buildReport({
-            ...base,
-            ...found,
-            outcome,
-            reasons,
-            error: { kind: error.kind, message: error.message },
-        });
-    }
+    const failures = [balanceResult, estimateResult, countResult].flatMap((r) => r.status === 'rejected' ? [r.reason] : []);
+    if (failures.length > 0)
+        return failedReport(config, provider, { ...base, ...found }, failures);
     const gate = decide(projection, balance, {
         budget: config.budget,
         reserve: config.reserve,
         warnThreshold: config.warnThreshold,
     });
-    const outcome = jobOutcome(gate.decision, config);
+    let outcome = jobOutcome(gate.decision, config);
     const reasons = [...gate.reasons];
     if (projection.lowConfidence)
         reasons.push(`Low confidence: ${projection.lowConfidence}.`);
-    return buildReport({ ...base, ...found, outcome, reasons, gate });
+    const decided = { ...base, ...found, outcome, reasons, gate };
+    if (!config.runBatch)
+        return buildReport(decided);
+    // The guard: launch only what the gate let through, then watch it.
+    const launch = gate.decision === 'pass' || (gate.decision === 'warn' && config.onExceed === 'warn');
+    if (!launch) {
+        reasons.push(`run-batch: the batch was not launched (decision ${gate.decision}).`);
+        return buildReport(decided);
+    }
+    if (!provider.guard || !prepared.batchData) {
+        throw new ConfigError('run-batch', 'needs batch-data or records-file and provider cargo');
+    }
+    const hardCap = config.hardCap ?? gate.limit;
+    let receipt;
+    try {
+        const result = await provider.guard.run(prepared.batchData, {
+            hardCap,
+            detach: config.detach,
+            signal: deps.signal,
+        });
+        receipt = buildReceipt(namedNodes(result, found.observations), estimated.estimate, projection);
+    }
+    catch (error) {
+        if (!(error instanceof GateError))
+            throw error;
+        outcome = { action: 'fail', decision: outcome.decision };
+        reasons.push(`run-batch: the batch could not be launched or watched: ${error.message}`);
+        return buildReport({
+            ...decided,
+            outcome,
+            error: { kind: error.kind, message: error.message },
+        });
+    }
+    reasons.push(...receiptReasons(receipt));
+    if (receipt.stopped !== null)
+        outcome = { action: 'fail', decision: outcome.decision };
+    else if (receipt.status === 'error' && outcome.action === 'none')
+        outcome = { action: 'warning', decision: outcome.decision };
+    return buildReport({ ...decided, outcome, receipt });
+}
+/** The batch's size: given, or counted by a free preview of the segment or filter. */
+async function recordCountOf(config, prepared, provider) {
+    if (prepared.recordCount !== undefined)
+        return prepared.recordCount;
+    if (!prepared.batchData || !provider.guard) {
+        throw new ConfigError('record-count', 'is required unless records-file or batch-data is given');
+    }
+    const count = await provider.guard.sizePool(prepared.batchData);
+    if (count < 1)
+        throw new GateError('estimate', `The batch-data ${prepared.batchData.kind} holds no records (preview counted 0).`);
+    return count;
+}
+/** Names the watched nodes by slug, from the observed runs (the API reports node UUIDs). */
+function namedNodes(outcome, observations) {
+    const slugs = new Map();
+    for (const o of observations)
+        for (const p of o.parts)
+            if (p.id)
+                slugs.set(p.id, p.key);
+    return {
+        ...outcome,
+        byNode: outcome.byNode.map((n) => ({ ...n, key: slugs.get(n.key) ?? n.key })),
+    };
+}
+const run_gate_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+function receiptReasons(r) {
+    if (r.detached)
+        return [`run-batch: launched batch ${r.batchUuid} and left it running (detach).`];
+    const lines = [
+        `run-batch: batch ${r.batchUuid} ${r.stopped === 'hard-cap' ? `was cancelled at the hard cap of ${run_gate_fmt(r.hardCap)} credits` : r.stopped === 'interrupted' ? 'was cancelled because the job was cancelled' : `ended ${r.status}`} after ${r.executedRuns} of ${r.runsCount} records: ${run_gate_fmt(r.actual)} credits spent against ${run_gate_fmt(r.estimated)} estimated for those records.`,
+    ];
+    if (r.diverged)
+        lines.push(`The actual cost per record (${run_gate_fmt(r.actualPerRecord ?? 0)}) is above the estimate's upper bound. ${r.explanations.join(' ')}`);
+    return lines;
+}
+/** The report when an API could not be read or no estimate could be made. */
+function failedReport(config, provider, parts, failures) {
+    const apiError = failures.find(isApiError);
+    const error = apiError ?? failures[0];
+    if (!(error instanceof GateError))
+        throw error;
+    const kind = apiError ? 'api' : 'estimate';
+    const outcome = jobOutcome({ error: kind }, config);
+    const reasons = kind === 'api'
+        ? [
+            `The gate could not read the ${provider.name === 'cargo' ? 'Cargo' : 'Venice'} API (${error.kind}), so it could not check the batch.`,
+        ]
+        : ['The gate could not estimate the cost of the batch.'];
+    return buildReport({
+        ...parts,
+        outcome,
+        reasons,
+        error: { kind: error.kind, message: error.message },
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
@@ -51478,6 +51812,10 @@ const HELP = {
     'prometheus-file': 'write metrics to this .prom file',
     'webhook-url': 'POST the JSON report here',
     'webhook-headers': 'extra webhook headers, "K1: V1, K2: V2"',
+    'batch-data': 'JSON data of the Cargo batch to launch (segment, filter, recordIds, records)',
+    'run-batch': 'launch the batch on a pass and watch it (true/false)',
+    'hard-cap': 'cancel the launched batch at this spend (default: the limit)',
+    detach: 'launch and leave the batch running (true/false)',
 };
 /** The `--help` text: every flag with its default. */
 function helpText() {

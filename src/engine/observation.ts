@@ -2,6 +2,8 @@
 export interface CostPart {
   /** What the part is named by in the breakdown: a node slug, a SKU. */
   key: string;
+  /** The provider's id of the part (a node UUID), when it has one. */
+  id?: string | undefined;
   /** The billed action behind it (`hunter.findEmail`), when there is one. */
   action?: string | undefined;
   /** `native`, `connector`, `tool`, `agent`, or a provider's own word. */

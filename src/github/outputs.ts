@@ -14,6 +14,9 @@ export const OUTPUT_NAMES = [
   'report-json',
   'comment-url',
   'artifact-id',
+  'batch-uuid',
+  'actual-credits',
+  'batch-status',
 ] as const;
 
 /** Sets all step outputs; names without a value are set to ''. */

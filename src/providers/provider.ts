@@ -1,6 +1,7 @@
 import type { Estimate } from '../engine/estimate.js';
 import type { Balance } from '../engine/gate.js';
 import type { Observation } from '../engine/observation.js';
+import type { BatchOutcome } from '../engine/receipt.js';
 
 /** Where progress and notes go: `@actions/core` in the action, stderr in the CLI. */
 export interface Log {
@@ -55,6 +56,15 @@ export interface EstimatePlan {
   sampleTimeoutMs: number;
 }
 
+/** Launches and watches a batch (Cargo only). */
+export interface BatchGuard {
+  sizePool(data: { kind: string } & Record<string, unknown>): Promise<number>;
+  run(
+    data: { kind: string } & Record<string, unknown>,
+    options: { hardCap: number; detach: boolean; signal: AbortSignal },
+  ): Promise<BatchOutcome>;
+}
+
 /** A billing backend: where the balance and the cost per record come from. */
 export interface Provider {
   readonly name: 'cargo' | 'venice';
@@ -67,4 +77,6 @@ export interface Provider {
     balance: Promise<BalanceReport>,
     signal: AbortSignal,
   ): Promise<EstimateOutcome>;
+  /** The batch launcher, for backends that can run batches. */
+  readonly guard?: BatchGuard;
 }

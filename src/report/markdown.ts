@@ -158,6 +158,44 @@ export interface MarkdownOptions {
   timeless?: boolean;
 }
 
+function receipt(report: Report): string[] {
+  const r = report.receipt;
+  if (!r) return [];
+  const lines = ['', '### Receipt of the launched batch', ''];
+  if (r.detached) {
+    lines.push(
+      `Batch ${code(r.batchUuid)} was launched and left running (\`detach\`); no receipt was taken.`,
+    );
+    return lines;
+  }
+  const stop =
+    r.stopped === 'hard-cap'
+      ? ` — **cancelled at the hard cap** of ${displayNumber(r.hardCap)}`
+      : r.stopped === 'interrupted'
+        ? ' — **cancelled** (the job was cancelled)'
+        : '';
+  lines.push(
+    `Batch ${code(r.batchUuid)}: ${inert(r.status)}${stop}, ${r.executedRuns} of ${r.runsCount} records run in ${Math.round(r.durationMs / 1000)} s.`,
+    '',
+  );
+  lines.push('| | estimated | actual |', '| --- | ---: | ---: |');
+  lines.push(
+    `| Credits for the records run | ${displayNumber(r.estimated)} (upper ${displayNumber(r.estimatedUpper)}) | ${displayNumber(r.actual)} |`,
+  );
+  lines.push(
+    `| Per record | ${displayNumber(r.estimatedPerRecord, 4)} | ${displayNumber(r.actualPerRecord, 4)} |`,
+  );
+  lines.push(
+    `| Records that ended in error | ${displayPercent(report.estimate?.errorShare)} | ${displayPercent(r.errorShare)} |`,
+  );
+  if (r.diverged)
+    lines.push(
+      '',
+      `⚠️ The batch cost more than the estimate's upper bound allowed. ${inert(r.explanations.join(' '))}`,
+    );
+  return lines;
+}
+
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
@@ -177,6 +215,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
     lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
   }
+  lines.push(...receipt(report));
   if (report.advice.length > 0) {
     lines.push('', '### Cost levers', '');
     for (const a of report.advice) lines.push(`- **${a.title}** — ${inert(a.detail)}`);

@@ -4,6 +4,7 @@ import type { Estimate } from '../engine/estimate.js';
 import type { Decision, JobOutcome } from '../engine/gate.js';
 import { observationCost, type Observation } from '../engine/observation.js';
 import type { Projection } from '../engine/project.js';
+import type { Receipt } from '../engine/receipt.js';
 import type { BalanceReport, Basis, SampleReport } from '../providers/provider.js';
 import { CLIENT_NAME, VERSION } from '../version.js';
 import { plainNumber } from './number.js';
@@ -56,6 +57,8 @@ export interface Report {
   sample: SampleReport | null;
   advice: Advice[];
   observations: ObservationRow[];
+  /** What a batch launched by `run-batch` cost against the estimate. */
+  receipt: Receipt | null;
 }
 
 export type ReportSettings = Pick<
@@ -90,6 +93,7 @@ export interface ReportParts {
   sample?: SampleReport | null;
   advice?: Advice[];
   observations?: Observation[];
+  receipt?: Receipt | null;
 }
 
 /** Builds the report from the pipeline's pieces; pure. */
@@ -136,6 +140,7 @@ export function buildReport(parts: ReportParts): Report {
       executionCredits: o.executionCredits,
       total: observationCost(o),
     })),
+    receipt: parts.receipt ?? null,
   };
 }
 
@@ -158,5 +163,12 @@ export function reportOutputs(
     'estimate-source': report.basis?.source ?? '',
     'sample-size-used': report.basis ? String(report.basis.n) : '',
     'report-json': paths.reportJson,
+    'batch-uuid': report.receipt?.batchUuid ?? '',
+    'actual-credits': report.receipt && !report.receipt.detached ? num(report.receipt.actual) : '',
+    'batch-status': report.receipt
+      ? report.receipt.detached
+        ? 'running'
+        : report.receipt.status
+      : '',
   };
 }

@@ -145,6 +145,28 @@ export const reportSchema = z
         total: num,
       }),
     ),
+    receipt: z
+      .object({
+        batchUuid: z.string(),
+        status: z.string(),
+        stopped: z.enum(['hard-cap', 'interrupted']).nullable(),
+        detached: z.boolean(),
+        runsCount: num,
+        executedRuns: num,
+        failedRuns: num,
+        actual: num,
+        hardCap: num,
+        byNode: z.array(z.object({ key: z.string(), credits: num, executions: num })),
+        durationMs: num,
+        estimated: num,
+        estimatedUpper: num,
+        actualPerRecord: maybe,
+        estimatedPerRecord: num,
+        errorShare: maybe,
+        diverged: z.boolean(),
+        explanations: z.array(z.string()),
+      })
+      .nullable(),
   })
   .meta({
     $id: 'https://github.com/acme/batch-cost-gate/schema/report.schema.json',

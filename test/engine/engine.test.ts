@@ -5,6 +5,7 @@ import { estimateFromObservations, estimateFromTotals, sum } from '../../src/eng
 import { decide, jobOutcome } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';
 import { project } from '../../src/engine/project.js';
+import { buildReceipt } from '../../src/engine/receipt.js';
 
 function obs(
   providerCredits: number,
@@ -295,5 +296,46 @@ describe('adviseLevers', () => {
 
   it('says nothing for a free workflow', () => {
     expect(adviseLevers(estimateFromObservations('history', [obs(0, 0)]))).toEqual([]);
+  });
+});
+
+describe('buildReceipt', () => {
+  const estimate = estimateFromObservations('history', [
+    obs(1, 2, 'success', [{ key: 'enrich', kind: 'connector', credits: 1, executions: 2 }]),
+    obs(1, 2, 'success', [{ key: 'enrich', kind: 'connector', credits: 1, executions: 2 }]),
+  ]);
+  const projection = project(estimate, 100, 0.9);
+  const outcome = {
+    batchUuid: 'b',
+    status: 'success',
+    stopped: null,
+    detached: false,
+    runsCount: 100,
+    executedRuns: 10,
+    failedRuns: 1,
+    actual: 10.2,
+    hardCap: 500,
+    byNode: [{ key: 'enrich', credits: 10, executions: 20 }],
+    durationMs: 1000,
+  };
+
+  it('compares actual with the estimate for the records that ran', () => {
+    const r = buildReceipt(outcome, estimate, projection);
+    expect(r.estimated).toBeCloseTo(10.2, 10);
+    expect(r.actualPerRecord).toBeCloseTo(1.02, 10);
+    expect(r.errorShare).toBe(0.1);
+    expect(r.diverged).toBe(false);
+  });
+
+  it('explains a divergence by the nodes that cost more', () => {
+    const r = buildReceipt(
+      { ...outcome, actual: 50.2, byNode: [{ key: 'enrich', credits: 50, executions: 20 }] },
+      estimate,
+      projection,
+    );
+    expect(r.diverged).toBe(true);
+    expect(r.explanations[0]).toContain(
+      'Node enrich cost 5.02 credits per record against 1.02 estimated',
+    );
   });
 });

@@ -14,6 +14,7 @@ import type {
   SampleReport,
 } from '../provider.js';
 import type { CargoClient } from './client.js';
+import { CargoBatchGuard } from './guard.js';
 import type { Run } from './schemas.js';
 
 /** Cargo bills 0.01 credit per node execution on top of provider credits (reference fact 1). */
@@ -32,12 +33,15 @@ export interface CargoSourceDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Poll interval by elapsed time; Cargo advises ~2 s, then 10–15 s after the first minute. */
   pollIntervalMs?: (elapsedMs: number, previousMs: number | undefined) => number;
+  /** Poll interval of a launched batch (tests make it short). */
+  batchPollIntervalMs?: (elapsedMs: number) => number;
 }
 
 /** One observation per finished run: provider credits plus 0.01 per execution. */
 export function observeRun(run: Run): Observation {
   const parts = run.executions.map((e) => ({
     key: e.nodeSlug,
+    id: e.nodeUuid,
     action: e.nodeIntegrationSlug
       ? `${e.nodeIntegrationSlug}.${e.nodeActionSlug ?? 'action'}`
       : undefined,
@@ -88,6 +92,7 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 
 export class CargoSource implements Provider {
   readonly name = 'cargo' as const;
   readonly subject: string;
+  readonly guard: CargoBatchGuard;
   private readonly client: CargoClient;
   private readonly log: Log;
   private readonly now: () => number;
@@ -101,6 +106,14 @@ export class CargoSource implements Provider {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? abortableSleep;
     this.pollInterval = deps.pollIntervalMs ?? defaultPollInterval;
+    this.guard = new CargoBatchGuard({
+      client: deps.client,
+      workflowUuid: deps.workflowUuid,
+      log: deps.log,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.batchPollIntervalMs ? { pollIntervalMs: deps.batchPollIntervalMs } : {}),
+    });
   }
 
   async readBalance(): Promise<BalanceReport> {

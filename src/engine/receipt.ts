@@ -1,0 +1,75 @@
+import type { Estimate } from './estimate.js';
+import type { Projection } from './project.js';
+
+/** What a launched batch did, as the guard saw it at the end. */
+export interface BatchOutcome {
+  batchUuid: string;
+  status: string;
+  /** Why the guard stopped it, when it did. */
+  stopped: 'hard-cap' | 'interrupted' | null;
+  detached: boolean;
+  runsCount: number;
+  executedRuns: number;
+  failedRuns: number;
+  /** Provider credits plus 0.01 per execution, as billed. */
+  actual: number;
+  hardCap: number;
+  /** Actual provider credits and executions per node key (slug when known). */
+  byNode: { key: string; credits: number; executions: number }[];
+  durationMs: number;
+}
+
+/** Estimate against actual, for the report's receipt section. */
+export interface Receipt extends BatchOutcome {
+  estimated: number;
+  estimatedUpper: number;
+  actualPerRecord: number | null;
+  estimatedPerRecord: number;
+  errorShare: number | null;
+  /** True when the actual cost per record is above the estimate's upper bound. */
+  diverged: boolean;
+  /** Why, when it diverged: the nodes that cost more than estimated. */
+  explanations: string[];
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+
+/** Compares what the batch cost with what was projected for the records it ran. */
+export function buildReceipt(
+  outcome: BatchOutcome,
+  estimate: Estimate,
+  projection: Projection,
+): Receipt {
+  const ran = outcome.executedRuns;
+  const upperPerRecord =
+    projection.recordCount > 0 ? projection.upper / projection.recordCount : projection.perRecord;
+  const actualPerRecord = ran > 0 ? outcome.actual / ran : null;
+  const diverged = actualPerRecord !== null && actualPerRecord > upperPerRecord + 1e-9;
+  const explanations: string[] = [];
+  if (diverged && ran > 0) {
+    const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));
+    for (const node of outcome.byNode) {
+      const perRecord = (node.credits + node.executions / 100) / ran;
+      const expected = estimated.get(node.key)?.total ?? 0;
+      if (perRecord > expected * 1.1 + 0.005) {
+        explanations.push(
+          `Node ${node.key} cost ${fmt(perRecord)} credits per record against ${fmt(expected)} estimated.`,
+        );
+      }
+    }
+    if (explanations.length === 0)
+      explanations.push(
+        'No single node stands out: the records in this batch cost more across the workflow.',
+      );
+  }
+  return {
+    ...outcome,
+    estimated: projection.perRecord * ran,
+    estimatedUpper: upperPerRecord * ran,
+    actualPerRecord,
+    estimatedPerRecord: projection.perRecord,
+    errorShare: ran > 0 ? outcome.failedRuns / ran : null,
+    diverged,
+    explanations,
+  };
+}
