@@ -51,6 +51,9 @@ describe('numbers', () => {
     const outputs = reportOutputs(fixedReport(1000, 38_000), { reportJson: '/tmp/r.json' });
     expect(Object.keys(outputs).sort()).toEqual(
       [
+        'actual-credits',
+        'batch-status',
+        'batch-uuid',
         'credits-per-record',
         'decision',
         'estimate-source',
