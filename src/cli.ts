@@ -62,6 +62,10 @@ const HELP: Record<string, string> = {
   'run-batch': 'launch the batch on a pass and watch it (true/false)',
   'hard-cap': 'cancel the launched batch at this spend (default: the limit)',
   detach: 'launch and leave the batch running (true/false)',
+  'sample-command': 'Venice: shell command that runs the sample (gets SAMPLE_SIZE, RECORDS_FILE)',
+  'ledger-settle-seconds': 'Venice: wait for the ledger after the sample command',
+  'sku-filter': 'Venice: regular expression of the SKUs that count',
+  'requests-per-record': 'Venice: API requests per record of the batch',
 };
 
 /** The `--help` text: every flag with its default. */

@@ -37,6 +37,8 @@ export const INPUT_DEFAULTS = {
   'artifact-name': 'cost-gate-report',
   'run-batch': 'false',
   detach: 'false',
+  'ledger-settle-seconds': '20',
+  'requests-per-record': '1',
 } as const;
 const D = INPUT_DEFAULTS;
 
@@ -233,6 +235,13 @@ const schema = z
     'run-batch': withDefault(D['run-batch'], boolean),
     'hard-cap': optional(decimal({ min: 0 })),
     detach: withDefault(D.detach, boolean),
+    'sample-command': optional(text),
+    'ledger-settle-seconds': withDefault(D['ledger-settle-seconds'], decimal({ min: 0, max: 600 })),
+    'sku-filter': optional(regex),
+    'requests-per-record': withDefault(
+      D['requests-per-record'],
+      decimal({ min: 0, minExclusive: true }),
+    ),
   })
   .superRefine((v, ctx) => {
     const need = (input: string, message: string) =>
@@ -305,6 +314,16 @@ function batchData(value: string, fail: (m: string) => never): BatchDataSetting 
   return parsed as BatchDataSetting;
 }
 
+function regex(value: string, fail: (m: string) => never): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    return fail(
+      `must be a regular expression (${error instanceof Error ? error.message : 'it does not compile'})`,
+    );
+  }
+}
+
 function artifactName(value: string, fail: (m: string) => never): string {
   // The characters the artifact service refuses in a name.
   if (/[":<>|*?\\/\r\n]/.test(value)) {
@@ -359,6 +378,11 @@ export interface Config {
   /** Spend at which a launched batch is cancelled; undefined means the limit. */
   hardCap: number | undefined;
   detach: boolean;
+  /** Venice: the shell command that runs the sample. */
+  sampleCommand: string | undefined;
+  ledgerSettleSeconds: number;
+  skuFilter: RegExp | undefined;
+  requestsPerRecord: number;
 }
 
 /** The names of every input the schema reads, in action.yml order. */
@@ -421,5 +445,9 @@ export function parseConfig(inputs: RawInputs): Config {
     runBatch: v['run-batch'],
     hardCap: v['hard-cap'],
     detach: v.detach,
+    sampleCommand: v['sample-command'],
+    ledgerSettleSeconds: v['ledger-settle-seconds'],
+    skuFilter: v['sku-filter'],
+    requestsPerRecord: v['requests-per-record'],
   };
 }

@@ -9,6 +9,8 @@ import { project } from './engine/project.js';
 import { ConfigError, GateError, isApiError } from './errors.js';
 import { CargoClient } from './providers/cargo/client.js';
 import { CargoSource } from './providers/cargo/source.js';
+import { VeniceClient } from './providers/venice/client.js';
+import { VeniceSource } from './providers/venice/source.js';
 import type { EstimateOutcome, Log, Provider } from './providers/provider.js';
 import { readRecordsFile, type BatchRecord } from './records-file.js';
 import { buildReport, type Report, type ReportParts, type RunMetadata } from './report/report.js';
@@ -82,10 +84,22 @@ export interface ProviderOptions {
 /** The billing backend the settings name. */
 export function createProvider(config: Config, options: ProviderOptions): Provider {
   if (config.provider === 'venice') {
-    throw new ConfigError(
-      'provider',
-      'venice is not supported by this version yet; use provider: cargo',
-    );
+    const client = new VeniceClient({
+      apiUrl: config.apiUrl,
+      token: config.apiToken,
+      log: options.log,
+      ...options.http,
+    });
+    return new VeniceSource({
+      client,
+      log: options.log,
+      skuFilter: config.skuFilter,
+      requestsPerRecord: config.requestsPerRecord,
+      sampleCommand: config.sampleCommand,
+      recordsFile: config.recordsFile,
+      sampleSize: config.sampleSize,
+      ledgerSettleMs: config.ledgerSettleSeconds * 1000,
+    });
   }
   const client = new CargoClient({
     apiUrl: config.apiUrl,

@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1050);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5479);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1050:
+/***/ 5479:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49079,6 +49079,8 @@ const INPUT_DEFAULTS = {
     'artifact-name': 'cost-gate-report',
     'run-batch': 'false',
     detach: 'false',
+    'ledger-settle-seconds': '20',
+    'requests-per-record': '1',
 };
 const D = INPUT_DEFAULTS;
 // Every field starts as the raw string the runner gives (`''` for an unset input), so the
@@ -49249,6 +49251,10 @@ const schema = object({
     'run-batch': withDefault(D['run-batch'], config_boolean),
     'hard-cap': config_optional(decimal({ min: 0 })),
     detach: withDefault(D.detach, config_boolean),
+    'sample-command': config_optional(config_text),
+    'ledger-settle-seconds': withDefault(D['ledger-settle-seconds'], decimal({ min: 0, max: 600 })),
+    'sku-filter': config_optional(regex),
+    'requests-per-record': withDefault(D['requests-per-record'], decimal({ min: 0, minExclusive: true })),
 })
     .superRefine((v, ctx) => {
     const need = (input, message) => ctx.addIssue({ code: 'custom', path: [input], message });
@@ -49304,6 +49310,14 @@ function batchData(value, fail) {
         fail('of kind "recordIds" needs an "ids" array');
     }
     return parsed;
+}
+function regex(value, fail) {
+    try {
+        return new RegExp(value);
+    }
+    catch (error) {
+        return fail(`must be a regular expression (${error instanceof Error ? error.message : 'it does not compile'})`);
+    }
 }
 function artifactName(value, fail) {
     // The characters the artifact service refuses in a name.
@@ -49377,6 +49391,10 @@ function parseConfig(inputs) {
         runBatch: v['run-batch'],
         hardCap: v['hard-cap'],
         detach: v.detach,
+        sampleCommand: v['sample-command'],
+        ledgerSettleSeconds: v['ledger-settle-seconds'],
+        skuFilter: v['sku-filter'],
+        requestsPerRecord: v['requests-per-record'],
     };
 }
 
@@ -49543,7 +49561,13 @@ function basis(report) {
         return [];
     const lines = ['', '### Basis of the estimate', ''];
     let what;
-    if (b.source === 'history') {
+    if (report.provider === 'venice') {
+        what =
+            b.source === 'history'
+                ? `**history**: ${b.n} requests in the Venice ledger (${inert(report.subject)}) in the last ${b.windowDays} days`
+                : `**sample**: the sample command's ${b.n} requests in the Venice ledger`;
+    }
+    else if (b.source === 'history') {
         what = `**history**: ${b.n} finished runs of ${code(report.subject)} in the last ${b.windowDays} days`;
     }
     else if (b.source === 'metrics') {
@@ -49631,7 +49655,8 @@ function renderMarkdown(report, options = {}) {
     }
     lines.push(...basis(report));
     if (report.estimate) {
-        lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
+        const venice = report.provider === 'venice';
+        lines.push(...breakdownTable(venice ? 'Cost by SKU' : 'Cost by node', venice ? 'SKU' : 'node', report.estimate.byNode, max));
         lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
     }
     lines.push(...receipt(report));
@@ -51138,6 +51163,422 @@ function emptyEstimate(source) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/providers/venice/schemas.ts
+
+// Answers of Venice's billing API (shared/reference/venice-billing-api.md). Unknown fields are
+// ignored (the newer guide adds balances the spec forbids); null means "none".
+const amount = schemas_number().finite().nullish();
+const balanceAnswer = object({
+    canConsume: schemas_boolean(),
+    consumptionCurrency: schemas_string().nullable(),
+    balances: object({
+        diem: amount,
+        usd: amount,
+        bundledCredits: amount,
+        earnedCredits: amount,
+    }),
+    diemEpochAllocation: schemas_number().nullish(),
+});
+const ledgerEntry = object({
+    timestamp: schemas_string().min(1),
+    sku: schemas_string(),
+    pricePerUnitUsd: schemas_number().finite().nullish(),
+    units: schemas_number().finite().nullish(),
+    /** Negative for a debit. */
+    amount: schemas_number().finite(),
+    currency: schemas_string(),
+    notes: schemas_string().nullish(),
+    inferenceDetails: object({
+        requestId: schemas_string().nullish(),
+        promptTokens: schemas_number().nullish(),
+        completionTokens: schemas_number().nullish(),
+        inferenceExecutionTime: schemas_number().nullish(),
+    })
+        .nullish(),
+});
+const usageHistoryAnswer = object({
+    data: array(ledgerEntry),
+    nextCursor: schemas_string().nullable(),
+});
+const legacyUsageAnswer = object({
+    data: array(ledgerEntry),
+    pagination: object({
+        limit: schemas_number(),
+        page: schemas_number(),
+        total: schemas_number(),
+        totalPages: schemas_number(),
+    }),
+});
+/** `{"error": "..."}`, sometimes with `details`. */
+const schemas_errorBody = object({
+    error: schemas_string().optional(),
+    details: unknown().optional(),
+});
+
+;// CONCATENATED MODULE: ./src/providers/venice/client.ts
+
+
+
+const PAGE_SIZE = 1000;
+const LEGACY_LIMIT = 500;
+/** Venice's billing API. Few failed calls: Venice blocks a key for 30 s after too many non-2xx. */
+class VeniceClient {
+    http;
+    log;
+    warnedRetired = false;
+    constructor(options) {
+        this.log = options.log;
+        const rest = {};
+        if (options.timeoutMs !== undefined)
+            rest.timeoutMs = options.timeoutMs;
+        if (options.totalTimeoutMs !== undefined)
+            rest.totalTimeoutMs = options.totalTimeoutMs;
+        if (options.sleep)
+            rest.sleep = options.sleep;
+        if (options.dispatcher)
+            rest.dispatcher = options.dispatcher;
+        if (options.onRequest)
+            rest.onRequest = options.onRequest;
+        this.http = new HttpClient({
+            service: 'Venice API',
+            baseUrl: options.apiUrl.replace(/\/+$/, ''),
+            headers: { authorization: `Bearer ${options.token}` },
+            secrets: [options.token],
+            // Retries are non-2xx answers too, and too many of those block the key: keep them few.
+            retries: options.retries ?? 2,
+            readErrorBody: (body) => {
+                const parsed = schemas_errorBody.safeParse(body);
+                return parsed.success ? { message: parsed.data.error } : {};
+            },
+            // Venice says when its rate limit resets in x-ratelimit-resets (Unix milliseconds).
+            rateLimitWaitMs: (headers, now) => {
+                const raw = headers['x-ratelimit-resets'];
+                const resets = Number(Array.isArray(raw) ? raw[0] : raw);
+                return Number.isFinite(resets) && resets > now ? resets - now : undefined;
+            },
+            ...rest,
+        });
+    }
+    explain(error) {
+        if (error instanceof ApiError &&
+            error.kind === 'auth' &&
+            /admin api key required/i.test(error.apiMessage ?? '')) {
+            error.message = `${error.message} — api-token is an INFERENCE key; billing needs a Venice ADMIN key`;
+        }
+        else if (error instanceof ApiError && error.kind === 'auth') {
+            error.message = `${error.message} — check api-token (unknown or revoked key)`;
+        }
+        return error;
+    }
+    /** Spendable balances per currency. */
+    async getBalance() {
+        try {
+            return await this.http.json({ method: 'GET', path: '/billing/balance' }, balanceAnswer);
+        }
+        catch (error) {
+            throw this.explain(error);
+        }
+    }
+    /**
+     * The ledger in a window, page by page (cursor pages of `GET /billing/usage-history`, ascending).
+     * A generator, so a caller aggregates each page and never holds the whole ledger.
+     */
+    async *ledger(window) {
+        let cursor = null;
+        do {
+            // A continuation sends the cursor and nothing else; the filters ride inside it.
+            const query = cursor
+                ? { cursor }
+                : {
+                    startTimestamp: window.start.toISOString(),
+                    endTimestamp: window.end.toISOString(),
+                    pageSize: PAGE_SIZE,
+                };
+            let page;
+            try {
+                page = await this.http.json({ method: 'GET', path: '/billing/usage-history', query }, usageHistoryAnswer);
+            }
+            catch (error) {
+                throw this.explain(error);
+            }
+            yield page.data;
+            cursor = page.nextCursor;
+        } while (cursor !== null);
+    }
+    /**
+     * The ledger through the retired page-based `GET /billing/usage` (for an older deployment or a
+     * proxy that still serves it). On 410 — Venice retired it on 2026-09-16 — it says so once and
+     * reads `usage-history` instead.
+     */
+    async *legacyLedger(window) {
+        for (let page = 1;; page += 1) {
+            let answer;
+            try {
+                answer = await this.http.json({
+                    method: 'GET',
+                    path: '/billing/usage',
+                    query: {
+                        page,
+                        limit: LEGACY_LIMIT,
+                        startDate: window.start.toISOString(),
+                        endDate: window.end.toISOString(),
+                        sortOrder: 'asc',
+                    },
+                }, legacyUsageAnswer);
+            }
+            catch (error) {
+                if (error instanceof ApiError && error.status === 410) {
+                    if (!this.warnedRetired) {
+                        this.log.info('GET /billing/usage answered 410 (retired on 2026-09-16); reading GET /billing/usage-history instead.');
+                        this.warnedRetired = true;
+                    }
+                    yield* this.ledger(window);
+                    return;
+                }
+                throw this.explain(error);
+            }
+            // The legacy endStart is inclusive; keep the window's end exclusive like usage-history.
+            yield answer.data.filter((e) => Date.parse(e.timestamp) < window.end.getTime());
+            if (page >= answer.pagination.totalPages)
+                return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/providers/venice/source.ts
+
+
+
+const source_DAY_MS = 86_400_000;
+// Venice debits DIEM first, then earned credits, then bundled credits, then USD.
+const DEBIT_ORDER = ['DIEM', 'EARNED_CREDITS', 'BUNDLED_CREDITS', 'USD'];
+const venice_source_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+function source_sleepUnlessAborted(ms, signal) {
+    return new Promise((done) => {
+        if (signal.aborted)
+            return done();
+        const timer = setTimeout(finish, ms);
+        function finish() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', finish);
+            done();
+        }
+        signal.addEventListener('abort', finish, { once: true });
+    });
+}
+/** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
+class VeniceSource {
+    deps;
+    name = 'venice';
+    subject;
+    now;
+    sleep;
+    constructor(deps) {
+        this.deps = deps;
+        this.subject = deps.skuFilter ? `sku ~ ${deps.skuFilter.source}` : 'all inference';
+        this.now = deps.now ?? Date.now;
+        this.sleep = deps.sleep ?? source_sleepUnlessAborted;
+    }
+    async readBalance() {
+        const b = await this.deps.client.getBalance();
+        const parts = {
+            DIEM: b.balances.diem ?? 0,
+            EARNED_CREDITS: b.balances.earnedCredits ?? 0,
+            BUNDLED_CREDITS: b.balances.bundledCredits ?? 0,
+            USD: b.balances.usd ?? 0,
+        };
+        // 1 DIEM spends as 1 USD of inference, so the spendable total is their sum.
+        const remaining = Object.values(parts).reduce((a, c) => a + c, 0);
+        const details = [
+            ...DEBIT_ORDER.map((c) => ({ label: `Balance ${c}`, value: venice_source_fmt(parts[c]) })),
+            { label: 'Debit order', value: DEBIT_ORDER.join(' → ') },
+            { label: 'Consuming now', value: b.consumptionCurrency ?? 'none' },
+            { label: 'Can consume', value: b.canConsume ? 'yes' : 'no (less than $0.10 spendable)' },
+        ];
+        // Venice charges after a request runs, so a balance may dip below zero: no overage stop.
+        return { remaining, overageAllowed: false, unit: 'USD', details };
+    }
+    async estimate(plan, _balance, signal) {
+        if (plan.source === 'metrics') {
+            throw new GateError('estimate', 'estimate-from metrics is for Cargo; for Venice use history (the ledger) or sample (sample-command).');
+        }
+        const wantsSample = plan.source === 'sample' || (plan.source === 'auto' && this.deps.sampleCommand !== undefined);
+        if (wantsSample)
+            return this.fromSample(signal);
+        const history = await this.fromHistory(plan);
+        if (plan.source === 'auto' && history.observations.length < plan.minHistoryRuns) {
+            throw new GateError('estimate', `The Venice ledger has ${history.observations.length} requests${this.deps.skuFilter ? ` matching sku-filter` : ''} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}). Add sample-command to measure a sample, widen history-window-days, or lower min-history-runs.`);
+        }
+        return history;
+    }
+    /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
+    async readRequests(window) {
+        const requests = new Map();
+        const pages = this.useLegacy
+            ? this.deps.client.legacyLedger(window)
+            : this.deps.client.ledger(window);
+        try {
+            for await (const page of pages)
+                this.aggregate(page, requests);
+        }
+        catch (error) {
+            // An older deployment without usage-history: read the page-based endpoint instead.
+            if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
+                this.useLegacy = true;
+                this.deps.log.info('GET /billing/usage-history is not served here; trying GET /billing/usage.');
+                return this.readRequests(window);
+            }
+            throw error;
+        }
+        return requests;
+    }
+    useLegacy = false;
+    aggregate(page, requests) {
+        for (const entry of page) {
+            if (entry.amount >= 0)
+                continue; // credits and refunds are not the batch's cost
+            if (this.deps.skuFilter && !this.deps.skuFilter.test(entry.sku))
+                continue;
+            const id = entry.inferenceDetails?.requestId ?? `${entry.timestamp}/${entry.sku}`;
+            const request = requests.get(id) ?? {
+                cost: 0,
+                tokens: 0,
+                parts: new Map(),
+            };
+            requests.set(id, request);
+            const debit = -entry.amount;
+            request.cost += debit;
+            request.tokens +=
+                (entry.inferenceDetails?.promptTokens ?? 0) +
+                    (entry.inferenceDetails?.completionTokens ?? 0);
+            const part = request.parts.get(entry.sku) ?? { credits: 0, units: 0 };
+            part.credits += debit;
+            part.units += entry.units ?? 0;
+            request.parts.set(entry.sku, part);
+        }
+    }
+    /** One observation per request, scaled to a record by `scale` requests per record. */
+    observations(requests, scale) {
+        return [...requests].map(([id, r]) => {
+            const parts = [...r.parts].map(([sku, p]) => ({
+                key: sku,
+                kind: 'sku',
+                credits: p.credits * scale,
+                executions: 0,
+            }));
+            return {
+                id,
+                recordId: id,
+                status: 'success',
+                providerCredits: r.cost * scale,
+                executions: 0,
+                executionCredits: 0,
+                parts,
+            };
+        });
+    }
+    async fromHistory(plan) {
+        const end = this.now();
+        const window = { start: new Date(end - plan.windowDays * source_DAY_MS), end: new Date(end) };
+        const requests = await this.readRequests(window);
+        const observations = this.observations(requests, this.deps.requestsPerRecord);
+        const basis = {
+            source: 'history',
+            n: observations.length,
+            windowDays: plan.windowDays,
+            from: window.start.toISOString(),
+            to: window.end.toISOString(),
+            ...(this.deps.requestsPerRecord !== 1
+                ? { note: `${this.deps.requestsPerRecord} requests per record` }
+                : {}),
+        };
+        if (observations.length === 0) {
+            throw new GateError('estimate', `No inference was billed in the last ${plan.windowDays} days${this.deps.skuFilter ? ' for sku-filter' : ''}: nothing to estimate from. Use sample-command.`);
+        }
+        return { estimate: estimateFromObservations('history', observations), observations, basis };
+    }
+    /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
+    async fromSample(signal) {
+        const { sampleCommand, sampleSize, log } = this.deps;
+        if (!sampleCommand) {
+            throw new GateError('estimate', 'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.');
+        }
+        const started = this.now();
+        log.info(`Sample: running sample-command for ${sampleSize} records.`);
+        await runCommand(sampleCommand, {
+            SAMPLE_SIZE: String(sampleSize),
+            ...(this.deps.recordsFile ? { RECORDS_FILE: this.deps.recordsFile } : {}),
+        }, signal, log);
+        const finished = this.now();
+        if (this.deps.ledgerSettleMs > 0) {
+            log.info(`Sample: waiting ${Math.round(this.deps.ledgerSettleMs / 1000)} s for the ledger to catch up.`);
+            await this.sleep(this.deps.ledgerSettleMs, signal);
+        }
+        if (signal.aborted)
+            throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+        // The window covers the command's run; entries are stamped when the request ran.
+        const requests = await this.readRequests({
+            start: new Date(started - 1000),
+            end: new Date(finished + 1000),
+        });
+        if (requests.size === 0) {
+            throw new GateError('estimate', `The sample command ran, but the Venice ledger shows no debit for it${this.deps.skuFilter ? ' matching sku-filter' : ''}. Raise ledger-settle-seconds, or check that the command uses this account.`);
+        }
+        const total = [...requests.values()].reduce((a, r) => a + r.cost, 0);
+        // Per record = what the sample debited / sample size; spread over the requests it made.
+        const observations = this.observations(requests, requests.size / sampleSize);
+        log.info(`Sample: ${requests.size} requests debited $${venice_source_fmt(total)}: $${venice_source_fmt(total / sampleSize)} per record.`);
+        return {
+            estimate: estimateFromObservations('sample', observations),
+            observations,
+            basis: {
+                source: 'sample',
+                n: observations.length,
+                note: `${requests.size} requests for ${sampleSize} records`,
+            },
+            sample: {
+                batchUuid: 'sample-command',
+                records: sampleSize,
+                finished: sampleSize,
+                cancelled: null,
+                cost: total,
+                durationMs: finished - started,
+            },
+        };
+    }
+}
+/** Runs a shell command with extra environment; its output goes to the log. */
+function runCommand(command, env, signal, log) {
+    return new Promise((done, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, {
+            shell: true,
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const relay = (chunk) => {
+            for (const line of chunk.toString().split('\n'))
+                if (line.trim() !== '')
+                    log.info(`  sample-command: ${line}`);
+        };
+        child.stdout.on('data', relay);
+        child.stderr.on('data', relay);
+        const onAbort = () => child.kill('SIGTERM');
+        signal.addEventListener('abort', onAbort, { once: true });
+        child.on('error', (error) => reject(new GateError('estimate', `sample-command could not start: ${error.message}`)));
+        child.on('close', (code) => {
+            signal.removeEventListener('abort', onAbort);
+            if (signal.aborted)
+                reject(new GateError('cancelled', 'Interrupted while the sample command ran.'));
+            else if (code === 0)
+                done();
+            else
+                reject(new GateError('estimate', `sample-command exited with code ${code}; fix it, or estimate from history.`));
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -51565,6 +52006,8 @@ function buildReceipt(outcome, estimate, projection) {
 
 
 
+
+
 /** Reads `records-file`, `sample-records` and checks local paths, so bad files fail before anything is sent. */
 async function prepareInputs(config) {
     if (config.prometheusFile !== undefined) {
@@ -51601,7 +52044,22 @@ function countOfBatchData(data) {
 /** The billing backend the settings name. */
 function createProvider(config, options) {
     if (config.provider === 'venice') {
-        throw new ConfigError('provider', 'venice is not supported by this version yet; use provider: cargo');
+        const client = new VeniceClient({
+            apiUrl: config.apiUrl,
+            token: config.apiToken,
+            log: options.log,
+            ...options.http,
+        });
+        return new VeniceSource({
+            client,
+            log: options.log,
+            skuFilter: config.skuFilter,
+            requestsPerRecord: config.requestsPerRecord,
+            sampleCommand: config.sampleCommand,
+            recordsFile: config.recordsFile,
+            sampleSize: config.sampleSize,
+            ledgerSettleMs: config.ledgerSettleSeconds * 1000,
+        });
     }
     const client = new CargoClient({
         apiUrl: config.apiUrl,
@@ -51816,6 +52274,10 @@ const HELP = {
     'run-batch': 'launch the batch on a pass and watch it (true/false)',
     'hard-cap': 'cancel the launched batch at this spend (default: the limit)',
     detach: 'launch and leave the batch running (true/false)',
+    'sample-command': 'Venice: shell command that runs the sample (gets SAMPLE_SIZE, RECORDS_FILE)',
+    'ledger-settle-seconds': 'Venice: wait for the ledger after the sample command',
+    'sku-filter': 'Venice: regular expression of the SKUs that count',
+    'requests-per-record': 'Venice: API requests per record of the batch',
 };
 /** The `--help` text: every flag with its default. */
 function helpText() {

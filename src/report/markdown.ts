@@ -85,7 +85,12 @@ function basis(report: Report): string[] {
   if (!b || !e) return [];
   const lines = ['', '### Basis of the estimate', ''];
   let what: string;
-  if (b.source === 'history') {
+  if (report.provider === 'venice') {
+    what =
+      b.source === 'history'
+        ? `**history**: ${b.n} requests in the Venice ledger (${inert(report.subject)}) in the last ${b.windowDays} days`
+        : `**sample**: the sample command's ${b.n} requests in the Venice ledger`;
+  } else if (b.source === 'history') {
     what = `**history**: ${b.n} finished runs of ${code(report.subject)} in the last ${b.windowDays} days`;
   } else if (b.source === 'metrics') {
     what = `**usage metrics** from ${b.from} to ${b.to}, divided by ${b.n} finished runs of ${code(report.subject)}`;
@@ -212,7 +217,15 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   lines.push(...basis(report));
   if (report.estimate) {
-    lines.push(...breakdownTable('Cost by node', 'node', report.estimate.byNode, max));
+    const venice = report.provider === 'venice';
+    lines.push(
+      ...breakdownTable(
+        venice ? 'Cost by SKU' : 'Cost by node',
+        venice ? 'SKU' : 'node',
+        report.estimate.byNode,
+        max,
+      ),
+    );
     lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
   }
   lines.push(...receipt(report));

@@ -1,0 +1,156 @@
+import type { Dispatcher } from 'undici';
+import { ApiError } from '../../errors.js';
+import { HttpClient, type HttpClientOptions } from '../../http/client.js';
+import type { Log } from '../provider.js';
+import * as s from './schemas.js';
+
+export interface VeniceClientOptions {
+  apiUrl: string;
+  token: string;
+  log: Log;
+  timeoutMs?: number;
+  retries?: number;
+  totalTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  dispatcher?: Dispatcher;
+  onRequest?: HttpClientOptions['onRequest'];
+}
+
+export interface LedgerWindow {
+  /** Inclusive. */
+  start: Date;
+  /** Exclusive. */
+  end: Date;
+}
+
+const PAGE_SIZE = 1000;
+const LEGACY_LIMIT = 500;
+
+/** Venice's billing API. Few failed calls: Venice blocks a key for 30 s after too many non-2xx. */
+export class VeniceClient {
+  readonly http: HttpClient;
+  private readonly log: Log;
+  private warnedRetired = false;
+
+  constructor(options: VeniceClientOptions) {
+    this.log = options.log;
+    const rest: Partial<HttpClientOptions> = {};
+    if (options.timeoutMs !== undefined) rest.timeoutMs = options.timeoutMs;
+    if (options.totalTimeoutMs !== undefined) rest.totalTimeoutMs = options.totalTimeoutMs;
+    if (options.sleep) rest.sleep = options.sleep;
+    if (options.dispatcher) rest.dispatcher = options.dispatcher;
+    if (options.onRequest) rest.onRequest = options.onRequest;
+    this.http = new HttpClient({
+      service: 'Venice API',
+      baseUrl: options.apiUrl.replace(/\/+$/, ''),
+      headers: { authorization: `Bearer ${options.token}` },
+      secrets: [options.token],
+      // Retries are non-2xx answers too, and too many of those block the key: keep them few.
+      retries: options.retries ?? 2,
+      readErrorBody: (body) => {
+        const parsed = s.errorBody.safeParse(body);
+        return parsed.success ? { message: parsed.data.error } : {};
+      },
+      // Venice says when its rate limit resets in x-ratelimit-resets (Unix milliseconds).
+      rateLimitWaitMs: (headers, now) => {
+        const raw = headers['x-ratelimit-resets'];
+        const resets = Number(Array.isArray(raw) ? raw[0] : raw);
+        return Number.isFinite(resets) && resets > now ? resets - now : undefined;
+      },
+      ...rest,
+    });
+  }
+
+  private explain(error: unknown): unknown {
+    if (
+      error instanceof ApiError &&
+      error.kind === 'auth' &&
+      /admin api key required/i.test(error.apiMessage ?? '')
+    ) {
+      error.message = `${error.message} — api-token is an INFERENCE key; billing needs a Venice ADMIN key`;
+    } else if (error instanceof ApiError && error.kind === 'auth') {
+      error.message = `${error.message} — check api-token (unknown or revoked key)`;
+    }
+    return error;
+  }
+
+  /** Spendable balances per currency. */
+  async getBalance(): Promise<s.VeniceBalance> {
+    try {
+      return await this.http.json({ method: 'GET', path: '/billing/balance' }, s.balanceAnswer);
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  /**
+   * The ledger in a window, page by page (cursor pages of `GET /billing/usage-history`, ascending).
+   * A generator, so a caller aggregates each page and never holds the whole ledger.
+   */
+  async *ledger(window: LedgerWindow): AsyncGenerator<s.LedgerEntry[]> {
+    let cursor: string | null = null;
+    do {
+      // A continuation sends the cursor and nothing else; the filters ride inside it.
+      const query: Record<string, string | number> = cursor
+        ? { cursor }
+        : {
+            startTimestamp: window.start.toISOString(),
+            endTimestamp: window.end.toISOString(),
+            pageSize: PAGE_SIZE,
+          };
+      let page: { data: s.LedgerEntry[]; nextCursor: string | null };
+      try {
+        page = await this.http.json(
+          { method: 'GET', path: '/billing/usage-history', query },
+          s.usageHistoryAnswer,
+        );
+      } catch (error) {
+        throw this.explain(error);
+      }
+      yield page.data;
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+
+  /**
+   * The ledger through the retired page-based `GET /billing/usage` (for an older deployment or a
+   * proxy that still serves it). On 410 — Venice retired it on 2026-09-16 — it says so once and
+   * reads `usage-history` instead.
+   */
+  async *legacyLedger(window: LedgerWindow): AsyncGenerator<s.LedgerEntry[]> {
+    for (let page = 1; ; page += 1) {
+      let answer: { data: s.LedgerEntry[]; pagination: { totalPages: number } };
+      try {
+        answer = await this.http.json(
+          {
+            method: 'GET',
+            path: '/billing/usage',
+            query: {
+              page,
+              limit: LEGACY_LIMIT,
+              startDate: window.start.toISOString(),
+              endDate: window.end.toISOString(),
+              sortOrder: 'asc',
+            },
+          },
+          s.legacyUsageAnswer,
+        );
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 410) {
+          if (!this.warnedRetired) {
+            this.log.info(
+              'GET /billing/usage answered 410 (retired on 2026-09-16); reading GET /billing/usage-history instead.',
+            );
+            this.warnedRetired = true;
+          }
+          yield* this.ledger(window);
+          return;
+        }
+        throw this.explain(error);
+      }
+      // The legacy endStart is inclusive; keep the window's end exclusive like usage-history.
+      yield answer.data.filter((e) => Date.parse(e.timestamp) < window.end.getTime());
+      if (page >= answer.pagination.totalPages) return;
+    }
+  }
+}

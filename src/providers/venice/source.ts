@@ -1,0 +1,301 @@
+import { spawn } from 'node:child_process';
+import { estimateFromObservations } from '../../engine/estimate.js';
+import type { CostPart, Observation } from '../../engine/observation.js';
+import { ApiError, GateError } from '../../errors.js';
+import type { BalanceReport, EstimateOutcome, EstimatePlan, Log, Provider } from '../provider.js';
+import type { LedgerWindow, VeniceClient } from './client.js';
+import type { LedgerEntry } from './schemas.js';
+
+const DAY_MS = 86_400_000;
+// Venice debits DIEM first, then earned credits, then bundled credits, then USD.
+const DEBIT_ORDER = ['DIEM', 'EARNED_CREDITS', 'BUNDLED_CREDITS', 'USD'] as const;
+
+export interface VeniceSourceDeps {
+  client: VeniceClient;
+  log: Log;
+  skuFilter: RegExp | undefined;
+  requestsPerRecord: number;
+  sampleCommand: string | undefined;
+  recordsFile: string | undefined;
+  sampleSize: number;
+  ledgerSettleMs: number;
+  now?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** What one request cost, aggregated from its ledger entries. */
+interface RequestCost {
+  cost: number;
+  tokens: number;
+  parts: Map<string, { credits: number; units: number }>;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal.aborted) return done();
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      done();
+    }
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}
+
+/** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
+export class VeniceSource implements Provider {
+  readonly name = 'venice' as const;
+  readonly subject: string;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(private readonly deps: VeniceSourceDeps) {
+    this.subject = deps.skuFilter ? `sku ~ ${deps.skuFilter.source}` : 'all inference';
+    this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? sleepUnlessAborted;
+  }
+
+  async readBalance(): Promise<BalanceReport> {
+    const b = await this.deps.client.getBalance();
+    const parts = {
+      DIEM: b.balances.diem ?? 0,
+      EARNED_CREDITS: b.balances.earnedCredits ?? 0,
+      BUNDLED_CREDITS: b.balances.bundledCredits ?? 0,
+      USD: b.balances.usd ?? 0,
+    };
+    // 1 DIEM spends as 1 USD of inference, so the spendable total is their sum.
+    const remaining = Object.values(parts).reduce((a, c) => a + c, 0);
+    const details = [
+      ...DEBIT_ORDER.map((c) => ({ label: `Balance ${c}`, value: fmt(parts[c]) })),
+      { label: 'Debit order', value: DEBIT_ORDER.join(' → ') },
+      { label: 'Consuming now', value: b.consumptionCurrency ?? 'none' },
+      { label: 'Can consume', value: b.canConsume ? 'yes' : 'no (less than $0.10 spendable)' },
+    ];
+    // Venice charges after a request runs, so a balance may dip below zero: no overage stop.
+    return { remaining, overageAllowed: false, unit: 'USD', details };
+  }
+
+  async estimate(
+    plan: EstimatePlan,
+    _balance: Promise<BalanceReport>,
+    signal: AbortSignal,
+  ): Promise<EstimateOutcome> {
+    if (plan.source === 'metrics') {
+      throw new GateError(
+        'estimate',
+        'estimate-from metrics is for Cargo; for Venice use history (the ledger) or sample (sample-command).',
+      );
+    }
+    const wantsSample =
+      plan.source === 'sample' || (plan.source === 'auto' && this.deps.sampleCommand !== undefined);
+    if (wantsSample) return this.fromSample(signal);
+    const history = await this.fromHistory(plan);
+    if (plan.source === 'auto' && history.observations.length < plan.minHistoryRuns) {
+      throw new GateError(
+        'estimate',
+        `The Venice ledger has ${history.observations.length} requests${this.deps.skuFilter ? ` matching sku-filter` : ''} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}). Add sample-command to measure a sample, widen history-window-days, or lower min-history-runs.`,
+      );
+    }
+    return history;
+  }
+
+  /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
+  private async readRequests(window: LedgerWindow): Promise<Map<string, RequestCost>> {
+    const requests = new Map<string, RequestCost>();
+    const pages = this.useLegacy
+      ? this.deps.client.legacyLedger(window)
+      : this.deps.client.ledger(window);
+    try {
+      for await (const page of pages) this.aggregate(page, requests);
+    } catch (error) {
+      // An older deployment without usage-history: read the page-based endpoint instead.
+      if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
+        this.useLegacy = true;
+        this.deps.log.info(
+          'GET /billing/usage-history is not served here; trying GET /billing/usage.',
+        );
+        return this.readRequests(window);
+      }
+      throw error;
+    }
+    return requests;
+  }
+
+  private useLegacy = false;
+
+  private aggregate(page: LedgerEntry[], requests: Map<string, RequestCost>): void {
+    for (const entry of page) {
+      if (entry.amount >= 0) continue; // credits and refunds are not the batch's cost
+      if (this.deps.skuFilter && !this.deps.skuFilter.test(entry.sku)) continue;
+      const id = entry.inferenceDetails?.requestId ?? `${entry.timestamp}/${entry.sku}`;
+      const request: RequestCost = requests.get(id) ?? {
+        cost: 0,
+        tokens: 0,
+        parts: new Map<string, { credits: number; units: number }>(),
+      };
+      requests.set(id, request);
+      const debit = -entry.amount;
+      request.cost += debit;
+      request.tokens +=
+        (entry.inferenceDetails?.promptTokens ?? 0) +
+        (entry.inferenceDetails?.completionTokens ?? 0);
+      const part = request.parts.get(entry.sku) ?? { credits: 0, units: 0 };
+      part.credits += debit;
+      part.units += entry.units ?? 0;
+      request.parts.set(entry.sku, part);
+    }
+  }
+
+  /** One observation per request, scaled to a record by `scale` requests per record. */
+  private observations(requests: Map<string, RequestCost>, scale: number): Observation[] {
+    return [...requests].map(([id, r]) => {
+      const parts: CostPart[] = [...r.parts].map(([sku, p]) => ({
+        key: sku,
+        kind: 'sku',
+        credits: p.credits * scale,
+        executions: 0,
+      }));
+      return {
+        id,
+        recordId: id,
+        status: 'success' as const,
+        providerCredits: r.cost * scale,
+        executions: 0,
+        executionCredits: 0,
+        parts,
+      };
+    });
+  }
+
+  private async fromHistory(plan: EstimatePlan): Promise<EstimateOutcome> {
+    const end = this.now();
+    const window = { start: new Date(end - plan.windowDays * DAY_MS), end: new Date(end) };
+    const requests = await this.readRequests(window);
+    const observations = this.observations(requests, this.deps.requestsPerRecord);
+    const basis = {
+      source: 'history' as const,
+      n: observations.length,
+      windowDays: plan.windowDays,
+      from: window.start.toISOString(),
+      to: window.end.toISOString(),
+      ...(this.deps.requestsPerRecord !== 1
+        ? { note: `${this.deps.requestsPerRecord} requests per record` }
+        : {}),
+    };
+    if (observations.length === 0) {
+      throw new GateError(
+        'estimate',
+        `No inference was billed in the last ${plan.windowDays} days${this.deps.skuFilter ? ' for sku-filter' : ''}: nothing to estimate from. Use sample-command.`,
+      );
+    }
+    return { estimate: estimateFromObservations('history', observations), observations, basis };
+  }
+
+  /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
+  private async fromSample(signal: AbortSignal): Promise<EstimateOutcome> {
+    const { sampleCommand, sampleSize, log } = this.deps;
+    if (!sampleCommand) {
+      throw new GateError(
+        'estimate',
+        'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.',
+      );
+    }
+    const started = this.now();
+    log.info(`Sample: running sample-command for ${sampleSize} records.`);
+    await runCommand(
+      sampleCommand,
+      {
+        SAMPLE_SIZE: String(sampleSize),
+        ...(this.deps.recordsFile ? { RECORDS_FILE: this.deps.recordsFile } : {}),
+      },
+      signal,
+      log,
+    );
+    const finished = this.now();
+    if (this.deps.ledgerSettleMs > 0) {
+      log.info(
+        `Sample: waiting ${Math.round(this.deps.ledgerSettleMs / 1000)} s for the ledger to catch up.`,
+      );
+      await this.sleep(this.deps.ledgerSettleMs, signal);
+    }
+    if (signal.aborted)
+      throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+    // The window covers the command's run; entries are stamped when the request ran.
+    const requests = await this.readRequests({
+      start: new Date(started - 1000),
+      end: new Date(finished + 1000),
+    });
+    if (requests.size === 0) {
+      throw new GateError(
+        'estimate',
+        `The sample command ran, but the Venice ledger shows no debit for it${this.deps.skuFilter ? ' matching sku-filter' : ''}. Raise ledger-settle-seconds, or check that the command uses this account.`,
+      );
+    }
+    const total = [...requests.values()].reduce((a, r) => a + r.cost, 0);
+    // Per record = what the sample debited / sample size; spread over the requests it made.
+    const observations = this.observations(requests, requests.size / sampleSize);
+    log.info(
+      `Sample: ${requests.size} requests debited $${fmt(total)}: $${fmt(total / sampleSize)} per record.`,
+    );
+    return {
+      estimate: estimateFromObservations('sample', observations),
+      observations,
+      basis: {
+        source: 'sample',
+        n: observations.length,
+        note: `${requests.size} requests for ${sampleSize} records`,
+      },
+      sample: {
+        batchUuid: 'sample-command',
+        records: sampleSize,
+        finished: sampleSize,
+        cancelled: null,
+        cost: total,
+        durationMs: finished - started,
+      },
+    };
+  }
+}
+
+/** Runs a shell command with extra environment; its output goes to the log. */
+function runCommand(
+  command: string,
+  env: Record<string, string>,
+  signal: AbortSignal,
+  log: Log,
+): Promise<void> {
+  return new Promise((done, reject) => {
+    const child = spawn(command, {
+      shell: true,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim() !== '') log.info(`  sample-command: ${line}`);
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
+    const onAbort = () => child.kill('SIGTERM');
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (error) =>
+      reject(new GateError('estimate', `sample-command could not start: ${error.message}`)),
+    );
+    child.on('close', (code) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted)
+        reject(new GateError('cancelled', 'Interrupted while the sample command ran.'));
+      else if (code === 0) done();
+      else
+        reject(
+          new GateError(
+            'estimate',
+            `sample-command exited with code ${code}; fix it, or estimate from history.`,
+          ),
+        );
+    });
+  });
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/errors.js';
+import type { Log } from '../../src/providers/provider.js';
+import { VeniceClient } from '../../src/providers/venice/client.js';
+import {
+  ADMIN_KEY,
+  INFERENCE_KEY,
+  startVeniceEmulator,
+  type VeniceEmulator,
+} from './venice/server.js';
+
+const lines: string[] = [];
+const log: Log = {
+  info: (m) => lines.push(m),
+  warning: (m) => lines.push(m),
+  debug: () => undefined,
+};
+let emu: VeniceEmulator;
+beforeEach(async () => {
+  emu = await startVeniceEmulator({ historyRequests: 1200 });
+  lines.length = 0;
+});
+afterEach(async () => emu.close());
+
+const client = (key = ADMIN_KEY) =>
+  new VeniceClient({ apiUrl: emu.url, token: key, log, retries: 0 });
+const all = { start: new Date(0), end: new Date(Date.now() + 60_000) };
+
+async function collect(
+  pages: AsyncGenerator<unknown[]>,
+): Promise<{ pages: number; entries: unknown[] }> {
+  const entries: unknown[] = [];
+  let count = 0;
+  for await (const page of pages) {
+    count += 1;
+    entries.push(...page);
+  }
+  return { pages: count, entries };
+}
+
+describe('Venice emulator and client', () => {
+  it('reads the balance per currency', async () => {
+    const b = await client().getBalance();
+    expect(b.balances).toMatchObject({ diem: 40, usd: 85.5, bundledCredits: null });
+    expect(b.consumptionCurrency).toBe('DIEM');
+  });
+
+  it('pages usage-history by cursor, ascending, every entry once', async () => {
+    const { pages, entries } = await collect(client().ledger(all));
+    expect(pages).toBe(3);
+    expect(entries).toHaveLength(2400);
+    const times = (entries as { timestamp: string }[]).map((e) => Date.parse(e.timestamp));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    const cursorCalls = emu.requests.filter((r) => r.path.includes('cursor='));
+    expect(cursorCalls.every((r) => !/startTimestamp|pageSize/.test(r.path))).toBe(true);
+  });
+
+  it('keeps pages stable while new usage is recorded', async () => {
+    const pages = client().ledger(all);
+    const first = await pages.next();
+    emu.bill('llama-3.3-70b', 1000, 100);
+    let rest = 0;
+    for await (const page of pages) rest += page.length;
+    expect((first.value as unknown[]).length + rest).toBe(2402);
+  });
+
+  it('answers 400 to a cursor with filters, and to a foreign cursor', async () => {
+    const res = await fetch(`${emu.url}/billing/usage-history?cursor=abc&pageSize=10`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(res.status).toBe(400);
+    const foreign = await fetch(`${emu.url}/billing/usage-history?cursor=bm9wZQ`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(await foreign.json()).toEqual({
+      error: 'Invalid or expired cursor; restart from the first page',
+    });
+  });
+
+  it('serves CSV pages with the next cursor in a header', async () => {
+    const res = await fetch(`${emu.url}/billing/usage-history?pageSize=10`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, accept: 'text/csv' },
+    });
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('x-next-cursor')).toBeTruthy();
+    expect((await res.text()).split('\n')[0]).toContain('inferenceDetails.requestId');
+  });
+
+  it('follows the retired page-based usage to usage-history on 410, saying so once', async () => {
+    const { entries } = await collect(client().legacyLedger(all));
+    expect(entries).toHaveLength(2400);
+    expect(lines.filter((l) => l.includes('answered 410'))).toHaveLength(1);
+  });
+
+  it('reads the page-based usage while it is live', async () => {
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 400, legacyUsage: 'live' });
+    const { entries } = await collect(client().legacyLedger(all));
+    expect(entries).toHaveLength(800);
+    expect(emu.requests.filter((r) => r.route === 'usage')).toHaveLength(2);
+  });
+
+  it('says an ADMIN key is needed when an INFERENCE key is given', async () => {
+    const error = (await client(INFERENCE_KEY)
+      .getBalance()
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error.kind).toBe('auth');
+    expect(error.message).toContain('INFERENCE key; billing needs a Venice ADMIN key');
+  });
+
+  it('blocks a key after too many failed requests', async () => {
+    const bad = client('not-a-key');
+    for (let i = 0; i < 21; i += 1) await bad.getBalance().catch(() => undefined);
+    const res = await fetch(`${emu.url}/billing/balance`, {
+      headers: { authorization: 'Bearer not-a-key' },
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('x-ratelimit-resets'))).toBeGreaterThan(Date.now());
+  });
+
+  it('debits inference in the debit order', async () => {
+    const res = await fetch(`${emu.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INFERENCE_KEY}` },
+      body: JSON.stringify({ model: 'llama-3.3-70b', messages: [{ content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(emu.balances.diem).toBeLessThan(40);
+    expect(emu.balances.usd).toBe(85.5);
+    expect(emu.entries.at(-1)!.currency).toBe('DIEM');
+  });
+});
