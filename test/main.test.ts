@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
-import { GateError } from '../src/errors.js';
 import { run } from '../src/main.js';
 import type { Log } from '../src/providers/provider.js';
 import { createProvider, prepareInputs, runGate } from '../src/run-gate.js';
@@ -200,11 +199,20 @@ describe('runGate sample', () => {
     expect(report.error?.message).toContain('No finished runs');
   });
 
-  it('rejects provider venice clearly until it exists', () => {
-    expect(() =>
-      createProvider(parseConfig({ provider: 'venice', 'api-token': 'k', 'record-count': '1' }), {
-        log,
-      }),
-    ).toThrow(GateError);
+  it('venice refuses estimate-from metrics with guidance', async () => {
+    const config = parseConfig({
+      provider: 'venice',
+      'api-token': 'k-venice-test',
+      'api-url': 'http://127.0.0.1:1',
+      'record-count': '1',
+      'estimate-from': 'metrics',
+    });
+    const provider = createProvider(config, { log, http: { retries: 0 } });
+    const report = await runGate(config, await prepareInputs(config), {
+      provider,
+      signal: new AbortController().signal,
+      run: meta,
+    });
+    expect(report.error?.message).toContain('estimate-from metrics is for Cargo');
   });
 });
