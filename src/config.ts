@@ -270,6 +270,9 @@ const schema = z
     if (v['run-batch'] && v['batch-data'] === undefined && v['records-file'] === undefined) {
       need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
     }
+    if (v.provider === 'venice' && v['estimate-from'] === 'metrics') {
+      need('estimate-from', 'metrics is for Cargo; for Venice use history (the ledger), sample (with sample-command) or auto');
+    }
     if (v['run-batch'] && v.provider !== 'cargo')
       need('run-batch', 'launches Cargo batches only (provider: cargo)');
   });

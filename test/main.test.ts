@@ -199,20 +199,14 @@ describe('runGate sample', () => {
     expect(report.error?.message).toContain('No finished runs');
   });
 
-  it('venice refuses estimate-from metrics with guidance', async () => {
-    const config = parseConfig({
-      provider: 'venice',
-      'api-token': 'k-venice-test',
-      'api-url': 'http://127.0.0.1:1',
-      'record-count': '1',
-      'estimate-from': 'metrics',
-    });
-    const provider = createProvider(config, { log, http: { retries: 0 } });
-    const report = await runGate(config, await prepareInputs(config), {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
-    expect(report.error?.message).toContain('estimate-from metrics is for Cargo');
+  it('venice refuses estimate-from metrics before any call', () => {
+    expect(() =>
+      parseConfig({
+        provider: 'venice',
+        'api-token': 'k-venice-test',
+        'record-count': '1',
+        'estimate-from': 'metrics',
+      }),
+    ).toThrow(/'estimate-from': metrics is for Cargo/);
   });
 });
