@@ -66,6 +66,7 @@ const HELP: Record<string, string> = {
   'ledger-settle-seconds': 'Venice: wait for the ledger after the sample command',
   'sku-filter': 'Venice: regular expression of the SKUs that count',
   'requests-per-record': 'Venice: API requests per record of the batch',
+  'api-timeout-seconds': 'seconds one billing API request may take',
 };
 
 /** The `--help` text: every flag with its default. */

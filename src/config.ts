@@ -38,6 +38,7 @@ export const INPUT_DEFAULTS = {
   'run-batch': 'false',
   detach: 'false',
   'ledger-settle-seconds': '20',
+  'api-timeout-seconds': '30',
   'requests-per-record': '1',
 } as const;
 const D = INPUT_DEFAULTS;
@@ -238,6 +239,10 @@ const schema = z
     'sample-command': optional(text),
     'ledger-settle-seconds': withDefault(D['ledger-settle-seconds'], decimal({ min: 0, max: 600 })),
     'sku-filter': optional(regex),
+    'api-timeout-seconds': withDefault(
+      D['api-timeout-seconds'],
+      decimal({ min: 0, minExclusive: true, max: 600 }),
+    ),
     'requests-per-record': withDefault(
       D['requests-per-record'],
       decimal({ min: 0, minExclusive: true }),
@@ -271,7 +276,10 @@ const schema = z
       need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
     }
     if (v.provider === 'venice' && v['estimate-from'] === 'metrics') {
-      need('estimate-from', 'metrics is for Cargo; for Venice use history (the ledger), sample (with sample-command) or auto');
+      need(
+        'estimate-from',
+        'metrics is for Cargo; for Venice use history (the ledger), sample (with sample-command) or auto',
+      );
     }
     if (v['run-batch'] && v.provider !== 'cargo')
       need('run-batch', 'launches Cargo batches only (provider: cargo)');
@@ -386,6 +394,8 @@ export interface Config {
   ledgerSettleSeconds: number;
   skuFilter: RegExp | undefined;
   requestsPerRecord: number;
+  /** Budget of one billing API request, headers and body included. */
+  apiTimeoutMs: number;
 }
 
 /** The names of every input the schema reads, in action.yml order. */
@@ -452,5 +462,6 @@ export function parseConfig(inputs: RawInputs): Config {
     ledgerSettleSeconds: v['ledger-settle-seconds'],
     skuFilter: v['sku-filter'],
     requestsPerRecord: v['requests-per-record'],
+    apiTimeoutMs: v['api-timeout-seconds'] * 1000,
   };
 }

@@ -88,6 +88,7 @@ export function createProvider(config: Config, options: ProviderOptions): Provid
       apiUrl: config.apiUrl,
       token: config.apiToken,
       log: options.log,
+      timeoutMs: config.apiTimeoutMs,
       ...options.http,
     });
     return new VeniceSource({
@@ -105,6 +106,7 @@ export function createProvider(config: Config, options: ProviderOptions): Provid
     apiUrl: config.apiUrl,
     token: config.apiToken,
     workspaceUuid: config.workspaceUuid,
+    timeoutMs: config.apiTimeoutMs,
     ...options.http,
     onRetry: (info) =>
       options.log.info(

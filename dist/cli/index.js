@@ -49080,6 +49080,7 @@ const INPUT_DEFAULTS = {
     'run-batch': 'false',
     detach: 'false',
     'ledger-settle-seconds': '20',
+    'api-timeout-seconds': '30',
     'requests-per-record': '1',
 };
 const D = INPUT_DEFAULTS;
@@ -49254,6 +49255,7 @@ const schema = object({
     'sample-command': config_optional(config_text),
     'ledger-settle-seconds': withDefault(D['ledger-settle-seconds'], decimal({ min: 0, max: 600 })),
     'sku-filter': config_optional(regex),
+    'api-timeout-seconds': withDefault(D['api-timeout-seconds'], decimal({ min: 0, minExclusive: true, max: 600 })),
     'requests-per-record': withDefault(D['requests-per-record'], decimal({ min: 0, minExclusive: true })),
 })
     .superRefine((v, ctx) => {
@@ -49398,6 +49400,7 @@ function parseConfig(inputs) {
         ledgerSettleSeconds: v['ledger-settle-seconds'],
         skuFilter: v['sku-filter'],
         requestsPerRecord: v['requests-per-record'],
+        apiTimeoutMs: v['api-timeout-seconds'] * 1000,
     };
 }
 
@@ -51068,10 +51071,18 @@ class CargoSource {
         }
         const records = plan.sampleRecords;
         const started = this.now();
-        const batch = await this.client.createBatch({
-            workflowUuid: this.subject,
-            data: { kind: 'records', records },
-        });
+        let batch;
+        try {
+            batch = await this.client.createBatch({ workflowUuid: this.subject, data: { kind: 'records', records } });
+        }
+        catch (error) {
+            // An answer that timed out, broke off or could not be read may still have started the
+            // batch: find it and stop it, so a sample never runs on unwatched.
+            if (error instanceof ApiError && ['timeout', 'network', 'invalid-response', 'server'].includes(error.kind)) {
+                await this.cancelOrphans(started, records.length);
+            }
+            throw error;
+        }
         this.log.info(`Sample: started batch ${batch.uuid} with ${records.length} records (cap ${source_fmt(plan.maxSampleCredits)} credits, ${Math.round(plan.sampleTimeoutMs / 60_000)} min).`);
         let runs = [];
         let cancelled = null;
@@ -51137,6 +51148,20 @@ class CargoSource {
             basis: { source: 'sample', n: observations.length },
             sample,
         };
+    }
+    /** Cancels unfinished batches of this workflow created since `since` with the sample's size. */
+    async cancelOrphans(since, size) {
+        try {
+            const open = await this.client.listAllBatches({ workflowUuids: [this.subject], isFinished: false }, { cap: 100 });
+            const ours = open.filter((b) => Date.parse(b.createdAt) >= since - 2_000 && (b.runsCount === size || b.runsCount === 0));
+            for (const b of ours) {
+                this.log.warning(`The sample batch's creation answer was lost; cancelling batch ${b.uuid}, created at ${b.createdAt}.`);
+                await this.stopSample(b.uuid);
+            }
+        }
+        catch (error) {
+            this.log.warning(`Could not check for a sample batch started by the failed request: ${error instanceof Error ? error.message : String(error)}. Check the workflow's batches in Cargo.`);
+        }
     }
     async stopSample(batchUuid) {
         try {
@@ -52051,6 +52076,7 @@ function createProvider(config, options) {
             apiUrl: config.apiUrl,
             token: config.apiToken,
             log: options.log,
+            timeoutMs: config.apiTimeoutMs,
             ...options.http,
         });
         return new VeniceSource({
@@ -52068,6 +52094,7 @@ function createProvider(config, options) {
         apiUrl: config.apiUrl,
         token: config.apiToken,
         workspaceUuid: config.workspaceUuid,
+        timeoutMs: config.apiTimeoutMs,
         ...options.http,
         onRetry: (info) => options.log.info(`Retrying ${info.endpoint} in ${Math.round(info.delayMs)} ms (attempt ${info.attempt}): ${info.reason}`),
     });
@@ -52281,6 +52308,7 @@ const HELP = {
     'ledger-settle-seconds': 'Venice: wait for the ledger after the sample command',
     'sku-filter': 'Venice: regular expression of the SKUs that count',
     'requests-per-record': 'Venice: API requests per record of the batch',
+    'api-timeout-seconds': 'seconds one billing API request may take',
 };
 /** The `--help` text: every flag with its default. */
 function helpText() {

@@ -261,10 +261,23 @@ export class CargoSource implements Provider {
     }
     const records = plan.sampleRecords;
     const started = this.now();
-    const batch = await this.client.createBatch({
-      workflowUuid: this.subject,
-      data: { kind: 'records', records },
-    });
+    let batch: Awaited<ReturnType<CargoClient['createBatch']>>;
+    try {
+      batch = await this.client.createBatch({
+        workflowUuid: this.subject,
+        data: { kind: 'records', records },
+      });
+    } catch (error) {
+      // An answer that timed out, broke off or could not be read may still have started the
+      // batch: find it and stop it, so a sample never runs on unwatched.
+      if (
+        error instanceof ApiError &&
+        ['timeout', 'network', 'invalid-response', 'server'].includes(error.kind)
+      ) {
+        await this.cancelOrphans(started, records.length);
+      }
+      throw error;
+    }
     this.log.info(
       `Sample: started batch ${batch.uuid} with ${records.length} records (cap ${fmt(plan.maxSampleCredits)} credits, ${Math.round(plan.sampleTimeoutMs / 60_000)} min).`,
     );
@@ -346,6 +359,30 @@ export class CargoSource implements Provider {
       basis: { source: 'sample', n: observations.length },
       sample,
     };
+  }
+
+  /** Cancels unfinished batches of this workflow created since `since` with the sample's size. */
+  private async cancelOrphans(since: number, size: number): Promise<void> {
+    try {
+      const open = await this.client.listAllBatches(
+        { workflowUuids: [this.subject], isFinished: false },
+        { cap: 100 },
+      );
+      const ours = open.filter(
+        (b) =>
+          Date.parse(b.createdAt) >= since - 2_000 && (b.runsCount === size || b.runsCount === 0),
+      );
+      for (const b of ours) {
+        this.log.warning(
+          `The sample batch's creation answer was lost; cancelling batch ${b.uuid}, created at ${b.createdAt}.`,
+        );
+        await this.stopSample(b.uuid);
+      }
+    } catch (error) {
+      this.log.warning(
+        `Could not check for a sample batch started by the failed request: ${error instanceof Error ? error.message : String(error)}. Check the workflow's batches in Cargo.`,
+      );
+    }
   }
 
   private async stopSample(batchUuid: string): Promise<void> {

@@ -26,6 +26,7 @@ export interface Entry {
 
 export type VeniceRoute = 'balance' | 'usage-history' | 'usage' | 'usage-analytics' | 'chat';
 export type VeniceFault =
+  | { kind: 'drift'; path: string; op: 'remove' | 'retype' | 'null' }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'drop' }
   | { kind: 'latency'; ms: number }
@@ -157,6 +158,8 @@ export async function startVeniceEmulator(
     );
   }
 
+  /** Set while a drift fault is armed for the request being answered. */
+  let drifting: { path: string; op: 'remove' | 'retype' | 'null' } | undefined;
   const send = (
     res: ServerResponse,
     status: number,
@@ -164,7 +167,8 @@ export async function startVeniceEmulator(
     headers: Record<string, string> = {},
   ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(body === undefined ? '' : JSON.stringify(body));
+    const answer = drifting && status === 200 ? drift(body, drifting.path, drifting.op) : body;
+    res.end(answer === undefined ? '' : JSON.stringify(answer));
   };
 
   function encodeCursor(state: object): string {
@@ -367,10 +371,12 @@ export async function startVeniceEmulator(
           send(res, status, body, headers);
         };
         const armed = route ? faults.find((f) => f.route === route && f.remaining > 0) : undefined;
+        drifting = undefined;
         if (armed) {
           armed.remaining -= 1;
           const f = armed.fault;
-          if (f.kind === 'latency') await new Promise((done) => setTimeout(done, f.ms));
+          if (f.kind === 'drift') drifting = f;
+          else if (f.kind === 'latency') await new Promise((done) => setTimeout(done, f.ms));
           else if (f.kind === 'drop') return void req.socket.destroy();
           else if (f.kind === 'malformed') {
             res.writeHead(200, { 'content-type': 'application/json' });
@@ -481,4 +487,28 @@ export async function startVeniceEmulator(
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** Removes, nulls or retypes the field at a dotted path (`*` = every array item). */
+function drift(answer: unknown, path: string, op: 'remove' | 'retype' | 'null'): unknown {
+  const copy = structuredClone(answer);
+  const parts = path.split('.');
+  const walk = (node: unknown, i: number): void => {
+    if (node === null || typeof node !== 'object') return;
+    const key = parts[i] as string;
+    if (key === '*' && Array.isArray(node)) {
+      for (const item of node) walk(item, i + 1);
+      return;
+    }
+    const obj = node as Record<string, unknown>;
+    if (i === parts.length - 1) {
+      if (op === 'remove') delete obj[key];
+      else if (op === 'null') obj[key] = null;
+      else obj[key] = typeof obj[key] === 'string' ? 42 : 'not-a-number';
+      return;
+    }
+    walk(obj[key], i + 1);
+  };
+  walk(copy, 0);
+  return copy;
 }
