@@ -79,6 +79,8 @@ export interface ProviderOptions {
     onRequest?: (info: { method: string; endpoint: string }) => void;
   };
   pollIntervalMs?: (elapsedMs: number, previousMs: number | undefined) => number;
+  /** Poll interval of a batch launched by run-batch. */
+  batchPollIntervalMs?: (elapsedMs: number) => number;
 }
 
 /** The billing backend the settings name. */
@@ -118,6 +120,7 @@ export function createProvider(config: Config, options: ProviderOptions): Provid
     workflowUuid: config.workflowUuid ?? '',
     log: options.log,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.batchPollIntervalMs ? { batchPollIntervalMs: options.batchPollIntervalMs } : {}),
   });
 }
 

@@ -51073,12 +51073,16 @@ class CargoSource {
         const started = this.now();
         let batch;
         try {
-            batch = await this.client.createBatch({ workflowUuid: this.subject, data: { kind: 'records', records } });
+            batch = await this.client.createBatch({
+                workflowUuid: this.subject,
+                data: { kind: 'records', records },
+            });
         }
         catch (error) {
             // An answer that timed out, broke off or could not be read may still have started the
             // batch: find it and stop it, so a sample never runs on unwatched.
-            if (error instanceof ApiError && ['timeout', 'network', 'invalid-response', 'server'].includes(error.kind)) {
+            if (error instanceof ApiError &&
+                ['timeout', 'network', 'invalid-response', 'server'].includes(error.kind)) {
                 await this.cancelOrphans(started, records.length);
             }
             throw error;
@@ -52103,6 +52107,7 @@ function createProvider(config, options) {
         workflowUuid: config.workflowUuid ?? '',
         log: options.log,
         ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+        ...(options.batchPollIntervalMs ? { batchPollIntervalMs: options.batchPollIntervalMs } : {}),
     });
 }
 /**
