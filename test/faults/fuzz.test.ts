@@ -325,7 +325,7 @@ describe('records files', () => {
     const out = createWriteStream(path);
     out.write('[');
     for (let i = 0; i < chunks; i += 1)
-      if (!out.write(chunk)) await new Promise((done) => out.once('drain', done));
+      if (!out.write(chunk)) await new Promise<void>((done) => out.once('drain', () => done()));
     await new Promise<void>((done) => out.end('{"id":0}]', () => done()));
     const expected = chunks * Math.floor((1 << 20) / record.length) + 1;
     // A separate process, so its peak memory is the reader's alone.
