@@ -51740,9 +51740,22 @@ function ndjsonScanner(keep, bad) {
         },
     };
 }
+const QUOTE = 34; // "
+const BACKSLASH = 92;
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+function isSpace(code) {
+    return code === 32 || code === 9 || code === NEWLINE || code === CARRIAGE_RETURN;
+}
 /**
  * Counts the top-level elements of a JSON array by tracking strings and nesting depth,
  * so the array never has to be parsed (or held) whole; the kept elements are parsed for real.
+ * The loop works on char codes: it runs over every byte of files of a gigabyte.
  */
 function jsonArrayScanner(keep, bad) {
     let started = false;
@@ -51775,57 +51788,59 @@ function jsonArrayScanner(keep, bad) {
     };
     return {
         push(text) {
+            let keptFrom = firstRecords.length < keep ? 0 : -1;
             for (let i = 0; i < text.length; i += 1) {
-                const c = text[i];
+                const c = text.charCodeAt(i);
                 if (!started) {
-                    if (/\s/.test(c))
+                    if (isSpace(c))
                         continue;
-                    if (c !== '[')
+                    if (c !== OPEN_BRACKET)
                         bad('a .json file must hold a JSON array of records');
                     started = true;
+                    keptFrom = keptFrom === -1 ? -1 : i + 1;
                     continue;
                 }
                 if (closed) {
-                    if (!/\s/.test(c))
+                    if (!isSpace(c))
                         bad('text after the closing ]');
                     continue;
                 }
-                const keeping = firstRecords.length < keep;
                 if (inString) {
-                    if (keeping)
-                        element += c;
                     if (escaped)
                         escaped = false;
-                    else if (c === '\\')
+                    else if (c === BACKSLASH)
                         escaped = true;
-                    else if (c === '"')
+                    else if (c === QUOTE)
                         inString = false;
                     continue;
                 }
-                if (depth === 0 && (c === ',' || c === ']')) {
-                    if (c === ']' && count === 0 && !elementHasContent) {
+                if (depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
+                    if (keptFrom !== -1)
+                        element += text.slice(keptFrom, i);
+                    if (c === CLOSE_BRACKET && count === 0 && !elementHasContent) {
                         closed = true;
                         continue;
                     }
                     finishElement();
-                    if (c === ']')
+                    keptFrom = firstRecords.length < keep ? i + 1 : -1;
+                    if (c === CLOSE_BRACKET)
                         closed = true;
                     continue;
                 }
-                if (c === '"')
+                if (c === QUOTE)
                     inString = true;
-                else if (c === '{' || c === '[')
+                else if (c === OPEN_BRACE || c === OPEN_BRACKET)
                     depth += 1;
-                else if (c === '}' || c === ']') {
+                else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
                     depth -= 1;
                     if (depth < 0)
-                        bad(`unbalanced '${c}'`);
+                        bad(`unbalanced '${String.fromCharCode(c)}'`);
                 }
-                if (!/\s/.test(c))
+                if (!elementHasContent && !isSpace(c))
                     elementHasContent = true;
-                if (keeping)
-                    element += c;
             }
+            if (keptFrom !== -1 && !closed && started)
+                element += text.slice(keptFrom);
         },
         end() {
             if (!started)
@@ -51843,16 +51858,18 @@ function csvScanner(keep, bad) {
     const firstRecords = [];
     let field = '';
     let row = [];
+    let rowHasContent = false;
+    let fieldStarted = false;
     let inQuotes = false;
     let quoteSeen = false; // a quote inside quotes: either the close, or the first of an escaped pair
     let rowNo = 0;
+    // Past the header and the kept records, fields are only scanned, not built.
+    const keeping = () => header === undefined || firstRecords.length < keep;
     const endRow = () => {
-        row.push(field);
-        field = '';
         rowNo += 1;
-        const blank = row.length === 1 && row[0] === '';
-        if (!blank) {
+        if (rowHasContent) {
             if (header === undefined) {
+                row.push(field);
                 header = row.map((h) => h.trim());
                 if (header.some((h) => h === ''))
                     bad('the header row has an empty column name');
@@ -51860,52 +51877,71 @@ function csvScanner(keep, bad) {
             else {
                 count += 1;
                 if (firstRecords.length < keep) {
+                    row.push(field);
                     const record = {};
                     header.forEach((name, i) => (record[name] = row[i] ?? ''));
                     firstRecords.push(record);
                 }
             }
         }
+        field = '';
+        fieldStarted = false;
         row = [];
+        rowHasContent = false;
     };
     return {
         push(text) {
+            let build = keeping();
             for (let i = 0; i < text.length; i += 1) {
-                const c = text[i];
+                const c = text.charCodeAt(i);
                 if (inQuotes) {
                     if (quoteSeen) {
                         quoteSeen = false;
-                        if (c === '"') {
-                            field += '"';
+                        if (c === QUOTE) {
+                            if (build)
+                                field += '"';
                             continue;
                         }
                         inQuotes = false; // the quote closed the field; fall through to handle c
                     }
-                    else if (c === '"') {
+                    else if (c === QUOTE) {
                         quoteSeen = true;
                         continue;
                     }
                     else {
-                        field += c;
+                        if (build)
+                            field += text[i];
                         continue;
                     }
                 }
-                if (c === '"' && field === '')
+                if (c === QUOTE && !fieldStarted) {
                     inQuotes = true;
-                else if (c === ',') {
-                    row.push(field);
-                    field = '';
+                    fieldStarted = true;
+                    rowHasContent = true;
                 }
-                else if (c === '\n')
+                else if (c === COMMA) {
+                    if (build)
+                        row.push(field);
+                    field = '';
+                    fieldStarted = false;
+                    rowHasContent = true;
+                }
+                else if (c === NEWLINE) {
                     endRow();
-                else if (c !== '\r')
-                    field += c;
+                    build = keeping();
+                }
+                else if (c !== CARRIAGE_RETURN) {
+                    if (build)
+                        field += text[i];
+                    fieldStarted = true;
+                    rowHasContent = true;
+                }
             }
         },
         end() {
             if (inQuotes && !quoteSeen)
                 bad(`a quoted field opened in row ${rowNo + 1} is never closed`);
-            if (field !== '' || row.length > 0)
+            if (rowHasContent)
                 endRow();
             if (header === undefined)
                 bad('the file is empty; a CSV needs a header row');

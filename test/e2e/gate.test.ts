@@ -280,3 +280,31 @@ describe('bundled action against the Cargo emulator', () => {
     });
   });
 });
+
+describe('sample clean-up', () => {
+  it('SIGTERM mid-sample leaves no running batch', async () => {
+    emu.model.durationScale = 30;
+    const records = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ id: `t-${i}` })));
+    const result = await runAction({
+      inputs: {
+        ...base(),
+        'workflow-uuid': ENRICH.uuid,
+        'record-count': '100',
+        'estimate-from': 'sample',
+        'sample-records': records,
+      },
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (emu.requests.some((r) => r.route === 'batches-create')) {
+            clearInterval(timer);
+            setTimeout(() => child.kill('SIGTERM'), 200);
+          }
+        }, 50);
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*Interrupted: sample batch .* was cancelled/);
+    emu.model.tick();
+    expect([...emu.model.batches.values()].map((b) => b.status)).toEqual(['cancelled']);
+  });
+});
