@@ -1,7 +1,11 @@
 // `npm run emulator`: a standalone Cargo emulator for `npm run local-action` and manual tries.
 import { FIXTURE, startCargoEmulator } from '../test/emulators/cargo/server.js';
 
-const emulator = await startCargoEmulator();
+// `--port N` pins the port (CI's self-test of `uses: ./` needs to know it in advance).
+const portArg = process.argv.indexOf('--port');
+const emulator = await startCargoEmulator(
+  portArg === -1 ? {} : { port: Number(process.argv[portArg + 1]) },
+);
 process.stdout.write(
   [
     `Cargo emulator listening at ${emulator.url}`,

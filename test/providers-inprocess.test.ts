@@ -68,7 +68,7 @@ describe('Venice source in process', () => {
     expect(report.decision).toBe('pass');
     expect(report.basis?.n).toBe(40);
     expect(report.estimate?.byNode.every((l) => l.key.startsWith('qwen3-'))).toBe(true);
-    expect(report.basis?.note).toBe('3 requests per record');
+    expect(report.basis?.note).toMatch(/^about [\d,]+ tokens per request; 3 requests per record$/);
     expect(report.balance?.details.map((d) => d.label)).toContain('Debit order');
   });
 

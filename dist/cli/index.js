@@ -51516,15 +51516,17 @@ class VeniceSource {
         const window = { start: new Date(end - plan.windowDays * source_DAY_MS), end: new Date(end) };
         const requests = await this.readRequests(window);
         const observations = this.observations(requests, this.deps.requestsPerRecord);
+        const tokens = [...requests.values()].reduce((a, r) => a + r.tokens, 0) / Math.max(1, requests.size);
+        const perRecord = this.deps.requestsPerRecord !== 1
+            ? `; ${this.deps.requestsPerRecord} requests per record`
+            : '';
         const basis = {
             source: 'history',
             n: observations.length,
             windowDays: plan.windowDays,
             from: window.start.toISOString(),
             to: window.end.toISOString(),
-            ...(this.deps.requestsPerRecord !== 1
-                ? { note: `${this.deps.requestsPerRecord} requests per record` }
-                : {}),
+            note: `about ${Math.round(tokens).toLocaleString('en-US')} tokens per request${perRecord}`,
         };
         if (observations.length === 0) {
             throw new GateError('estimate', `No inference was billed in the last ${plan.windowDays} days${this.deps.skuFilter ? ' for sku-filter' : ''}: nothing to estimate from. Use sample-command.`);

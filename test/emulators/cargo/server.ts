@@ -82,6 +82,8 @@ export interface CargoEmulatorOptions {
   /** Multiplies run durations (0.5 = twice as fast). */
   durationScale?: number;
   latencyMs?: number;
+  /** Fixed port (0, the default, picks a free one). */
+  port?: number;
 }
 
 class HttpFailure extends Error {
@@ -445,7 +447,7 @@ export async function startCargoEmulator(
     return undefined;
   }
 
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
