@@ -1,5 +1,6 @@
 // In-process runs of `run()` and `runGate()` against the emulator: the same paths the bundled
 // end-to-end tests take, here with fast polling, an abort signal and coverage.
+import { LOCAL_RUN } from './support/run-meta.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +25,7 @@ const log: Log = {
   warning: (m) => lines.push(`warning: ${m}`),
   debug: () => undefined,
 };
-const meta = {
-  repository: null,
-  ref: null,
-  sha: null,
-  runId: null,
-  runAttempt: null,
-  runUrl: null,
-  prNumber: null,
-  eventName: null,
-  time: '2026-11-22T00:00:00.000Z',
-};
+const meta = LOCAL_RUN;
 
 beforeEach(async () => {
   emu = await startCargoEmulator();

@@ -1,5 +1,6 @@
 // In-process runs of the Venice source and the Cargo guard (the bundled end-to-end tests cover
 // the same paths through dist/; these give coverage and fast polling).
+import { LOCAL_RUN } from './support/run-meta.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
@@ -20,17 +21,7 @@ const log: Log = {
   warning: (m) => lines.push(`warning: ${m}`),
   debug: () => undefined,
 };
-const meta = {
-  repository: null,
-  ref: null,
-  sha: null,
-  runId: null,
-  runAttempt: null,
-  runUrl: null,
-  prNumber: null,
-  eventName: null,
-  time: '2026-11-22T00:00:00.000Z',
-};
+const meta = LOCAL_RUN;
 const signal = () => new AbortController().signal;
 let venice: VeniceEmulator | undefined;
 let cargo: CargoEmulator | undefined;

@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5479);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2028);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5479:
+/***/ 2028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50627,6 +50627,22 @@ function explain(error, path) {
     return error;
 }
 
+;// CONCATENATED MODULE: ./src/sleep.ts
+/** Resolves after `ms`, or at once when `signal` aborts (a cancelled workflow run must not wait out a poll). */
+function sleepUnlessAborted(ms, signal) {
+    return new Promise((done) => {
+        if (signal.aborted)
+            return done();
+        const timer = setTimeout(finish, ms);
+        function finish() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', finish);
+            done();
+        }
+        signal.addEventListener('abort', finish, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/engine/observation.ts
 /** Total credits of one observed record. */
 function observationCost(o) {
@@ -50752,24 +50768,12 @@ function breakdown(observations, keyOf, mean) {
 
 ;// CONCATENATED MODULE: ./src/providers/cargo/guard.ts
 
+
 const TERMINAL = new Set(['success', 'error', 'cancelled', 'skipped']);
 function batchPollInterval(elapsedMs) {
     if (elapsedMs < 60_000)
         return 5_000;
     return elapsedMs < 300_000 ? 10_000 : 15_000;
-}
-function sleepUnlessAborted(ms, signal) {
-    return new Promise((done) => {
-        if (signal.aborted)
-            return done();
-        const timer = setTimeout(finish, ms);
-        function finish() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', finish);
-            done();
-        }
-        signal.addEventListener('abort', finish, { once: true });
-    });
 }
 const guard_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 /** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
@@ -50877,6 +50881,7 @@ class CargoBatchGuard {
 
 
 
+
 /** Cargo bills 0.01 credit per node execution on top of provider credits (reference fact 1). */
 const EXECUTION_CHARGE = 0.01;
 /** Most runs history reads (two pages of 100). */
@@ -50916,19 +50921,6 @@ function defaultPollInterval(elapsedMs, previousMs) {
         return 2_000;
     return Math.min(10_000, Math.round((previousMs ?? 2_000) * 1.5));
 }
-function abortableSleep(ms, signal) {
-    return new Promise((done) => {
-        if (signal.aborted)
-            return done();
-        const timer = setTimeout(finish, ms);
-        function finish() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', finish);
-            done();
-        }
-        signal.addEventListener('abort', finish, { once: true });
-    });
-}
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
 const source_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 /** The Cargo provider: balance from the subscription, cost per record from runs or metrics. */
@@ -50948,7 +50940,7 @@ class CargoSource {
         this.subject = deps.workflowUuid;
         this.log = deps.log;
         this.now = deps.now ?? Date.now;
-        this.sleep = deps.sleep ?? abortableSleep;
+        this.sleep = deps.sleep ?? sleepUnlessAborted;
         this.pollInterval = deps.pollIntervalMs ?? defaultPollInterval;
         this.guard = new CargoBatchGuard({
             client: deps.client,
@@ -51383,23 +51375,11 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
+
 const source_DAY_MS = 86_400_000;
 // Venice debits DIEM first, then earned credits, then bundled credits, then USD.
 const DEBIT_ORDER = ['DIEM', 'EARNED_CREDITS', 'BUNDLED_CREDITS', 'USD'];
 const venice_source_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
-function source_sleepUnlessAborted(ms, signal) {
-    return new Promise((done) => {
-        if (signal.aborted)
-            return done();
-        const timer = setTimeout(finish, ms);
-        function finish() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', finish);
-            done();
-        }
-        signal.addEventListener('abort', finish, { once: true });
-    });
-}
 /** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
 class VeniceSource {
     deps;
@@ -51411,7 +51391,7 @@ class VeniceSource {
         this.deps = deps;
         this.subject = deps.skuFilter ? `sku ~ ${deps.skuFilter.source}` : 'all inference';
         this.now = deps.now ?? Date.now;
-        this.sleep = deps.sleep ?? source_sleepUnlessAborted;
+        this.sleep = deps.sleep ?? sleepUnlessAborted;
     }
     async readBalance() {
         const b = await this.deps.client.getBalance();

@@ -1,5 +1,6 @@
 // Fuzzing: any input string, any mutated API answer, any records file → a clear error of the
 // right kind or a good value; never another exception, never NaN in an output.
+import { LOCAL_RUN } from '../support/run-meta.js';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,17 +156,7 @@ const config = parseConfig({
   'workflow-uuid': 'wf',
   'record-count': '1000',
 });
-const meta = {
-  repository: null,
-  ref: null,
-  sha: null,
-  runId: null,
-  runAttempt: null,
-  runUrl: null,
-  prNumber: null,
-  eventName: null,
-  time: '2026-11-22T00:00:00.000Z',
-};
+const meta = LOCAL_RUN;
 
 describe('mutated API answers', () => {
   it('a run: parses or is invalid-response; a parsed one never puts NaN in an output', () => {

@@ -1,3 +1,4 @@
+import { sleepUnlessAborted } from '../../sleep.js';
 import { GateError } from '../../errors.js';
 import type { BatchOutcome } from '../../engine/receipt.js';
 import type { Log } from '../provider.js';
@@ -18,19 +19,6 @@ export interface GuardDeps {
 function batchPollInterval(elapsedMs: number): number {
   if (elapsedMs < 60_000) return 5_000;
   return elapsedMs < 300_000 ? 10_000 : 15_000;
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });

@@ -1,3 +1,4 @@
+import { sleepUnlessAborted } from '../../sleep.js';
 import {
   type Estimate,
   estimateFromObservations,
@@ -72,19 +73,6 @@ export function defaultPollInterval(elapsedMs: number, previousMs: number | unde
   return Math.min(10_000, Math.round((previousMs ?? 2_000) * 1.5));
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
-}
-
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
@@ -104,7 +92,7 @@ export class CargoSource implements Provider {
     this.subject = deps.workflowUuid;
     this.log = deps.log;
     this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? abortableSleep;
+    this.sleep = deps.sleep ?? sleepUnlessAborted;
     this.pollInterval = deps.pollIntervalMs ?? defaultPollInterval;
     this.guard = new CargoBatchGuard({
       client: deps.client,

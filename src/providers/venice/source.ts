@@ -1,3 +1,4 @@
+import { sleepUnlessAborted } from '../../sleep.js';
 import { spawn } from 'node:child_process';
 import { estimateFromObservations } from '../../engine/estimate.js';
 import type { CostPart, Observation } from '../../engine/observation.js';
@@ -31,19 +32,6 @@ interface RequestCost {
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
-}
 
 /** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
 export class VeniceSource implements Provider {

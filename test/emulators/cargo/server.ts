@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { drift } from '../drift.js';
 import {
   type BatchState,
   CargoModel,
@@ -782,28 +783,4 @@ function usageMetrics(model: CargoModel, q: URLSearchParams): Record<string, unk
   return [...buckets.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([date, items]) => ({ date, items: [...items.values()] }));
-}
-
-/** Applies schema drift to an answer: removes, nulls or retypes the field at a dotted path (`*` = every array item). */
-function drift(answer: unknown, path: string, op: 'remove' | 'retype' | 'null'): unknown {
-  const copy = structuredClone(answer);
-  const parts = path.split('.');
-  const walk = (node: unknown, i: number): void => {
-    if (node === null || typeof node !== 'object') return;
-    const key = parts[i] as string;
-    if (key === '*' && Array.isArray(node)) {
-      for (const item of node) walk(item, i + 1);
-      return;
-    }
-    const obj = node as Record<string, unknown>;
-    if (i === parts.length - 1) {
-      if (op === 'remove') delete obj[key];
-      else if (op === 'null') obj[key] = null;
-      else obj[key] = typeof obj[key] === 'string' ? 42 : 'not-a-number';
-      return;
-    }
-    walk(obj[key], i + 1);
-  };
-  walk(copy, 0);
-  return copy;
 }

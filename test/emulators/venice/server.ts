@@ -3,6 +3,7 @@
 // Link to its successor, or live), usage-analytics, ADMIN vs INFERENCE keys, the failed-request
 // block, CSV pages, fault injection, and an inference stub that debits the ledger.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { drift } from '../drift.js';
 import type { AddressInfo, Socket } from 'node:net';
 
 export const ADMIN_KEY = 'venice-emulator-admin-key-0001';
@@ -487,28 +488,4 @@ export async function startVeniceEmulator(
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
-}
-
-/** Removes, nulls or retypes the field at a dotted path (`*` = every array item). */
-function drift(answer: unknown, path: string, op: 'remove' | 'retype' | 'null'): unknown {
-  const copy = structuredClone(answer);
-  const parts = path.split('.');
-  const walk = (node: unknown, i: number): void => {
-    if (node === null || typeof node !== 'object') return;
-    const key = parts[i] as string;
-    if (key === '*' && Array.isArray(node)) {
-      for (const item of node) walk(item, i + 1);
-      return;
-    }
-    const obj = node as Record<string, unknown>;
-    if (i === parts.length - 1) {
-      if (op === 'remove') delete obj[key];
-      else if (op === 'null') obj[key] = null;
-      else obj[key] = typeof obj[key] === 'string' ? 42 : 'not-a-number';
-      return;
-    }
-    walk(obj[key], i + 1);
-  };
-  walk(copy, 0);
-  return copy;
 }
