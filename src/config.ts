@@ -47,31 +47,29 @@ const D = INPUT_DEFAULTS;
 // transforms below are the only place a string becomes a typed value.
 const raw = z.string().trim();
 
-function optional<T>(parse: (value: string, fail: (message: string) => never) => T) {
-  return raw.transform((value, ctx): T | undefined => {
-    if (value === '') return undefined;
-    try {
-      return parse(value, (message) => {
-        throw new FieldError(message);
-      });
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+type Parse<T> = (value: string, fail: (message: string) => never) => T;
+
+/** Runs one field's parser; its `fail` becomes a zod issue on that field. */
+function apply<T>(parse: Parse<T>, value: string, ctx: z.RefinementCtx): T {
+  try {
+    return parse(value, (message) => {
+      throw new FieldError(message);
+    });
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
 }
 
-function withDefault<T>(fallback: string, parse: (value: string, fail: (m: string) => never) => T) {
-  return optional(parse).transform((value, ctx) => {
-    if (value !== undefined) return value;
-    const parsed = optional(parse).safeParse(fallback);
-    if (!parsed.success || parsed.data === undefined) {
-      ctx.addIssue({ code: 'custom', message: `internal default '${fallback}' is invalid` });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
+function optional<T>(parse: Parse<T>) {
+  return raw.transform((value, ctx): T | undefined =>
+    value === '' ? undefined : apply(parse, value, ctx),
+  );
+}
+
+function withDefault<T>(fallback: string, parse: Parse<T>) {
+  return raw.transform((value, ctx): T => apply(parse, value === '' ? fallback : value, ctx));
 }
 
 class FieldError extends Error {}

@@ -49087,34 +49087,25 @@ const D = INPUT_DEFAULTS;
 // Every field starts as the raw string the runner gives (`''` for an unset input), so the
 // transforms below are the only place a string becomes a typed value.
 const raw = schemas_string().trim();
+/** Runs one field's parser; its `fail` becomes a zod issue on that field. */
+function apply(parse, value, ctx) {
+    try {
+        return parse(value, (message) => {
+            throw new FieldError(message);
+        });
+    }
+    catch (error) {
+        if (!(error instanceof FieldError))
+            throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return NEVER;
+    }
+}
 function config_optional(parse) {
-    return raw.transform((value, ctx) => {
-        if (value === '')
-            return undefined;
-        try {
-            return parse(value, (message) => {
-                throw new FieldError(message);
-            });
-        }
-        catch (error) {
-            if (!(error instanceof FieldError))
-                throw error;
-            ctx.addIssue({ code: 'custom', message: error.message });
-            return NEVER;
-        }
-    });
+    return raw.transform((value, ctx) => value === '' ? undefined : apply(parse, value, ctx));
 }
 function withDefault(fallback, parse) {
-    return config_optional(parse).transform((value, ctx) => {
-        if (value !== undefined)
-            return value;
-        const parsed = config_optional(parse).safeParse(fallback);
-        if (!parsed.success || parsed.data === undefined) {
-            ctx.addIssue({ code: 'custom', message: `internal default '${fallback}' is invalid` });
-            return NEVER;
-        }
-        return parsed.data;
-    });
+    return raw.transform((value, ctx) => apply(parse, value === '' ? fallback : value, ctx));
 }
 class FieldError extends Error {
 }
@@ -51987,20 +51978,19 @@ function buildReport(parts) {
 function reportOutputs(report, paths) {
     const p = report.projection;
     const g = report.gate;
-    const num = plainNumber;
     return {
         decision: report.decision,
-        'projected-credits': num(p?.projected),
-        'projected-credits-upper': num(p?.upper),
-        'credits-per-record': num(p?.perRecord ?? report.estimate?.mean),
-        'remaining-credits': num(report.balance?.remaining),
-        'limit-credits': num(g?.limit),
-        'headroom-credits': num(g?.headroom),
+        'projected-credits': plainNumber(p?.projected),
+        'projected-credits-upper': plainNumber(p?.upper),
+        'credits-per-record': plainNumber(p?.perRecord ?? report.estimate?.mean),
+        'remaining-credits': plainNumber(report.balance?.remaining),
+        'limit-credits': plainNumber(g?.limit),
+        'headroom-credits': plainNumber(g?.headroom),
         'estimate-source': report.basis?.source ?? '',
         'sample-size-used': report.basis ? String(report.basis.n) : '',
         'report-json': paths.reportJson,
         'batch-uuid': report.receipt?.batchUuid ?? '',
-        'actual-credits': report.receipt && !report.receipt.detached ? num(report.receipt.actual) : '',
+        'actual-credits': report.receipt && !report.receipt.detached ? plainNumber(report.receipt.actual) : '',
         'batch-status': report.receipt
             ? report.receipt.detached
                 ? 'running'

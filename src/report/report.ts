@@ -151,20 +151,20 @@ export function reportOutputs(
 ): Record<string, string> {
   const p = report.projection;
   const g = report.gate;
-  const num = plainNumber;
   return {
     decision: report.decision,
-    'projected-credits': num(p?.projected),
-    'projected-credits-upper': num(p?.upper),
-    'credits-per-record': num(p?.perRecord ?? report.estimate?.mean),
-    'remaining-credits': num(report.balance?.remaining),
-    'limit-credits': num(g?.limit),
-    'headroom-credits': num(g?.headroom),
+    'projected-credits': plainNumber(p?.projected),
+    'projected-credits-upper': plainNumber(p?.upper),
+    'credits-per-record': plainNumber(p?.perRecord ?? report.estimate?.mean),
+    'remaining-credits': plainNumber(report.balance?.remaining),
+    'limit-credits': plainNumber(g?.limit),
+    'headroom-credits': plainNumber(g?.headroom),
     'estimate-source': report.basis?.source ?? '',
     'sample-size-used': report.basis ? String(report.basis.n) : '',
     'report-json': paths.reportJson,
     'batch-uuid': report.receipt?.batchUuid ?? '',
-    'actual-credits': report.receipt && !report.receipt.detached ? num(report.receipt.actual) : '',
+    'actual-credits':
+      report.receipt && !report.receipt.detached ? plainNumber(report.receipt.actual) : '',
     'batch-status': report.receipt
       ? report.receipt.detached
         ? 'running'
