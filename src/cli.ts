@@ -6,8 +6,8 @@ import {
   INPUT_DEFAULTS,
   INPUT_NAMES,
   parseConfig,
-} from './config.js';
-import { ConfigError, describeError, GateError } from './errors.js';
+} from './inputs/config.js';
+import { ConfigError, describeError, GateError } from './shared/errors.js';
 import { writeReportFiles } from './export/report-files.js';
 import { writeTextfileAtomically } from './export/textfile.js';
 import { postWebhook } from './export/webhook.js';
@@ -16,8 +16,8 @@ import { renderPrometheus } from './report/prometheus.js';
 import type { Log, Provider } from './providers/provider.js';
 import { renderMarkdown } from './report/markdown.js';
 import type { Report } from './report/report.js';
-import { createProvider, prepareInputs, runGate } from './run-gate.js';
-import { CLIENT_NAME, VERSION } from './version.js';
+import { createProvider, prepareInputs, runGate } from './pipeline/run-gate.js';
+import { CLIENT_NAME, VERSION } from './shared/version.js';
 
 /** Exit codes: 0 pass or warn, 1 fail, 2 bad usage or a billing API that could not be read. */
 export const EXIT = { ok: 0, fail: 1, usage: 2 } as const;

@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './config.js';
-import { describeError } from './errors.js';
+import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './inputs/config.js';
+import { describeError } from './shared/errors.js';
 import { type ReportFiles, writeReportFiles } from './export/report-files.js';
 import { writeTextfileAtomically } from './export/textfile.js';
 import { postWebhook } from './export/webhook.js';
@@ -17,7 +17,7 @@ import { renderComment } from './report/comment-body.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { type Report, reportOutputs } from './report/report.js';
-import { createProvider, prepareInputs, runGate } from './run-gate.js';
+import { createProvider, prepareInputs, runGate } from './pipeline/run-gate.js';
 
 /** Reads every action input once, masking the secret ones before anything can print them. */
 export function readActionInputs(): RawInputs {

@@ -4,7 +4,7 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/config.js';
+import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/inputs/config.js';
 import { ROOT } from './support/run-action.js';
 
 interface ActionYml {

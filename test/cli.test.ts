@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT, helpText, runCli } from '../src/cli.js';
-import { INPUT_NAMES } from '../src/config.js';
+import { INPUT_NAMES } from '../src/inputs/config.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
 import { ROOT } from './support/run-action.js';
 

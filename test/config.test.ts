@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URLS, INPUT_NAMES, parseConfig } from '../src/config.js';
-import { ConfigError } from '../src/errors.js';
+import { DEFAULT_API_URLS, INPUT_NAMES, parseConfig } from '../src/inputs/config.js';
+import { ConfigError } from '../src/shared/errors.js';
 
 const base = {
   'api-token': 'test-token-abc',

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
-import { readRecordsFile } from '../src/records-file.js';
+import { ConfigError } from '../src/shared/errors.js';
+import { readRecordsFile } from '../src/inputs/records-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'records-'));
 function file(name: string, content: string): string {

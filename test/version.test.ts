@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/shared/version.js';
 import { ROOT } from './support/run-action.js';
 
 it('sends the package version as the client version', () => {

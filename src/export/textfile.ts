@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /**
  * Writes a file atomically: a temporary file in the same directory, then a rename, so

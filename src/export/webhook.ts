@@ -1,6 +1,6 @@
 import { HttpClient } from '../http/client.js';
 import type { Log } from '../providers/provider.js';
-import { CLIENT_NAME, VERSION } from '../version.js';
+import { CLIENT_NAME, VERSION } from '../shared/version.js';
 
 /**
  * POSTs the JSON report to `url` with the extra headers, retrying transient failures through the

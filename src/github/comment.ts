@@ -1,7 +1,7 @@
 import * as github from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { Config } from '../config.js';
+import type { Config } from '../inputs/config.js';
 import type { Log } from '../providers/provider.js';
 import { type CommentMarker, parseMarker, withoutTime } from '../report/comment-body.js';
 

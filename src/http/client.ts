@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
-import { ApiError, type ErrorKind } from '../errors.js';
+import { ApiError, type ErrorKind } from '../shared/errors.js';
 import { type QueryValue, serializeQuery } from './query.js';
 import { redact } from './redact.js';
 

@@ -1,82 +1,102 @@
-import type { Estimate } from '../engine/estimate.js';
-import type { Balance } from '../engine/gate.js';
-import type { Observation } from '../engine/observation.js';
+// The interface every billing backend implements. Each capability is optional: a provider
+// offers what its API can answer, and `pipeline/choose-source.ts` decides which one is used.
+import type { BalanceReport, EstimateOutcome } from '../engine/evidence.js';
 import type { BatchOutcome } from '../engine/receipt.js';
+import type { Log } from '../shared/log.js';
 
-/** Where progress and notes go: `@actions/core` in the action, stderr in the CLI. */
-export interface Log {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
+/** A record of the batch, as read from `records-file` or `sample-records`. */
+export type BatchRecord = Record<string, unknown>;
 
-/** The balance with what the report shows of it. */
-export interface BalanceReport extends Balance {
-  /** Label/value lines for the report (plan, credits available and used, currencies). */
-  details: { label: string; value: string }[];
-}
+/** The `data` of a batch to launch, e.g. `{"kind":"segment","segmentUuid":"…"}`. */
+export type BatchData = { kind: string } & Record<string, unknown>;
 
-/** What a sample batch did, including what it cost. */
-export interface SampleReport {
-  batchUuid: string;
-  records: number;
-  finished: number;
-  /** Why it was stopped early, when it was. */
-  cancelled: 'max-sample-credits' | 'sample-timeout' | 'interrupted' | null;
-  /** Credits the sample itself spent, execution charge included. */
-  cost: number;
-  durationMs: number;
-}
-
-/** How the estimate was made, for the report's "basis" line. */
-export interface Basis {
-  source: Estimate['source'];
-  n: number;
-  windowDays?: number;
-  from?: string;
-  to?: string;
-  /** Why `auto` chose this source. */
-  note?: string;
-}
-
-export interface EstimateOutcome {
-  estimate: Estimate;
-  observations: Observation[];
-  basis: Basis;
-  sample?: SampleReport;
-}
-
-export interface EstimatePlan {
-  source: 'auto' | 'history' | 'sample' | 'metrics';
+/** What history and metrics look at. */
+export interface WindowPlan {
   windowDays: number;
-  minHistoryRuns: number;
-  /** Records a sample would run (already cut to `sample-size`); empty when none were given. */
-  sampleRecords: Record<string, unknown>[];
-  maxSampleCredits: number;
-  sampleTimeoutMs: number;
 }
 
-/** Launches and watches a batch (Cargo only). */
+/** What a sample runs and the bounds it runs within. */
+export interface SamplePlan {
+  /** Records a sample would run (already cut to `sample-size`); empty when none were given. */
+  records: BatchRecord[];
+  maxCredits: number;
+  timeoutMs: number;
+}
+
+/** Runs a small sample of the batch and observes what it cost. */
+export interface SampleCapability {
+  /** What the settings lack for a sample to run (a sentence naming the input), or undefined. */
+  missing(plan: SamplePlan): string | undefined;
+  /** `balance` resolves when the balance is read: a sample that could not be paid is refused. */
+  run(plan: SamplePlan, balance: Promise<BalanceReport>): Promise<EstimateOutcome>;
+}
+
+/** Options of a launched batch. */
+export interface LaunchOptions {
+  hardCap: number;
+  detach: boolean;
+}
+
+/** Launches and watches a batch, for backends that can run batches. */
 export interface BatchGuard {
-  sizePool(data: { kind: string } & Record<string, unknown>): Promise<number>;
-  run(
-    data: { kind: string } & Record<string, unknown>,
-    options: { hardCap: number; detach: boolean; signal: AbortSignal },
-  ): Promise<BatchOutcome>;
+  /** Counts a segment's or filter's records without running anything. */
+  sizePool(data: BatchData): Promise<number>;
+  run(data: BatchData, options: LaunchOptions): Promise<BatchOutcome>;
 }
 
 /** A billing backend: where the balance and the cost per record come from. */
 export interface Provider {
-  readonly name: 'cargo' | 'venice';
   /** Names the batch's workflow or scope in reports and metric labels. */
   readonly subject: string;
   readBalance(): Promise<BalanceReport>;
-  /** `balance` resolves when the balance is read; a sample waits for it, history does not. */
-  estimate(
-    plan: EstimatePlan,
-    balance: Promise<BalanceReport>,
-    signal: AbortSignal,
-  ): Promise<EstimateOutcome>;
-  /** The batch launcher, for backends that can run batches. */
+  /** Observations of recent real work (finished runs, billed requests); may hold none. */
+  history?(plan: WindowPlan): Promise<EstimateOutcome>;
+  /** Aggregate usage over a window divided by the runs in it. */
+  metrics?(plan: WindowPlan): Promise<EstimateOutcome>;
+  readonly sample?: SampleCapability;
   readonly guard?: BatchGuard;
+}
+
+/** Test and benchmark hooks for the HTTP layer. */
+export interface HttpTuning {
+  timeoutMs?: number;
+  retries?: number;
+  totalTimeoutMs?: number;
+  onRequest?: (info: { method: string; endpoint: string }) => void;
+}
+
+/** Everything a provider touches from outside, handed in so tests can pass their own. */
+export interface ProviderContext {
+  log: Log;
+  /** Aborted when the job is interrupted: requests in flight stop and running batches are cancelled. */
+  signal: AbortSignal;
+  now: () => number;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  http?: HttpTuning;
+  /** Poll interval of a sample batch by elapsed time (tests make it short). */
+  pollIntervalMs?: (elapsedMs: number, previousMs: number | undefined) => number;
+  /** Poll interval of a batch launched by run-batch. */
+  batchPollIntervalMs?: (elapsedMs: number) => number;
+}
+
+/**
+ * The settings a provider reads. `inputs/config.ts`'s `Config` has all of these; the type is
+ * restated here so providers do not depend on the inputs room.
+ */
+export interface ProviderSettings {
+  provider: string;
+  apiToken: string;
+  apiUrl: string | undefined;
+  apiTimeoutMs: number;
+  workspaceUuid: string | undefined;
+  workflowUuid: string | undefined;
+  estimateFrom: 'auto' | 'history' | 'sample' | 'metrics';
+  runBatch: boolean;
+  recordsFile: string | undefined;
+  sampleSize: number;
+  sampleCommand: string | undefined;
+  ledgerSettleSeconds: number;
+  skuFilter: RegExp | undefined;
+  requestsPerRecord: number;
 }

@@ -1,12 +1,12 @@
-import type { Config } from '../config.js';
-import type { Advice } from '../engine/advice.js';
+import type { Config } from '../inputs/config.js';
+import type { Advice } from '../providers/cargo/advice.js';
 import type { Estimate } from '../engine/estimate.js';
 import type { Decision, JobOutcome } from '../engine/gate.js';
 import { observationCost, type Observation } from '../engine/observation.js';
 import type { Projection } from '../engine/project.js';
 import type { Receipt } from '../engine/receipt.js';
 import type { BalanceReport, Basis, SampleReport } from '../providers/provider.js';
-import { CLIENT_NAME, VERSION } from '../version.js';
+import { CLIENT_NAME, VERSION } from '../shared/version.js';
 import { plainNumber } from './number.js';
 
 /** Where and when the gate ran (GitHub context, or the machine for the CLI). */

@@ -3,7 +3,7 @@
 import { buildApi } from '@cargo-ai/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CargoClient } from '../../src/providers/cargo/client.js';
-import { CLIENT_NAME, VERSION } from '../../src/version.js';
+import { CLIENT_NAME, VERSION } from '../../src/shared/version.js';
 import {
   type CargoEmulator,
   FIXTURE,

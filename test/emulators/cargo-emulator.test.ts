@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CargoClient } from '../../src/providers/cargo/client.js';
-import { ApiError } from '../../src/errors.js';
+import { ApiError } from '../../src/shared/errors.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './cargo/server.js';
 
 const ENRICH = FIXTURE.workflows[0]!;

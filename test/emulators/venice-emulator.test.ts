@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/errors.js';
+import { ApiError } from '../../src/shared/errors.js';
 import type { Log } from '../../src/providers/provider.js';
 import { VeniceClient } from '../../src/providers/venice/client.js';
 import {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adviseLevers } from '../../src/engine/advice.js';
+import { adviseLevers } from '../../src/providers/cargo/advice.js';
 import { estimateFromObservations, estimateFromTotals, sum } from '../../src/engine/estimate.js';
 import { decide, jobOutcome } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';

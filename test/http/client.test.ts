@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError } from '../../src/errors.js';
+import { ApiError } from '../../src/shared/errors.js';
 import { HttpClient, parseRetryAfter } from '../../src/http/client.js';
 import { serializeQuery } from '../../src/http/query.js';
 import { redact } from '../../src/http/redact.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/shared/errors.js';
 import { writeTextfileAtomically } from '../../src/export/textfile.js';
 import { renderObservationsCsv } from '../../src/report/csv.js';
 import { renderJson } from '../../src/report/json.js';

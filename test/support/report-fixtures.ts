@@ -1,5 +1,5 @@
-import { parseConfig } from '../../src/config.js';
-import { adviseLevers } from '../../src/engine/advice.js';
+import { parseConfig } from '../../src/inputs/config.js';
+import { adviseLevers } from '../../src/providers/cargo/advice.js';
 import { estimateFromObservations } from '../../src/engine/estimate.js';
 import { decide, jobOutcome } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';

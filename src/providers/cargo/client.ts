@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ApiError } from '../../errors.js';
+import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from '../../http/client.js';
-import { CLIENT_NAME, VERSION } from '../../version.js';
+import { CLIENT_NAME, VERSION } from '../../shared/version.js';
 import * as s from './schemas.js';
 
 export interface CargoClientOptions {

@@ -1,11 +1,11 @@
-import { sleepUnlessAborted } from '../../sleep.js';
+import { sleepUnlessAborted } from '../../shared/sleep.js';
 import {
   type Estimate,
   estimateFromObservations,
   estimateFromTotals,
 } from '../../engine/estimate.js';
 import type { Observation } from '../../engine/observation.js';
-import { ApiError, GateError } from '../../errors.js';
+import { ApiError, GateError } from '../../shared/errors.js';
 import type {
   BalanceReport,
   EstimateOutcome,
@@ -15,7 +15,7 @@ import type {
   SampleReport,
 } from '../provider.js';
 import type { CargoClient } from './client.js';
-import { CargoBatchGuard } from './guard.js';
+import { CargoBatchGuard } from './batch-watcher.js';
 import type { Run } from './schemas.js';
 
 /** Cargo bills 0.01 credit per node execution on top of provider credits (reference fact 1). */

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ApiError } from '../../errors.js';
+import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../http/client.js';
 import type { Log } from '../provider.js';
 import * as s from './schemas.js';

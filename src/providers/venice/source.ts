@@ -1,8 +1,8 @@
-import { sleepUnlessAborted } from '../../sleep.js';
+import { sleepUnlessAborted } from '../../shared/sleep.js';
 import { spawn } from 'node:child_process';
 import { estimateFromObservations } from '../../engine/estimate.js';
 import type { CostPart, Observation } from '../../engine/observation.js';
-import { ApiError, GateError } from '../../errors.js';
+import { ApiError, GateError } from '../../shared/errors.js';
 import type { BalanceReport, EstimateOutcome, EstimatePlan, Log, Provider } from '../provider.js';
 import type { LedgerWindow, VeniceClient } from './client.js';
 import type { LedgerEntry } from './schemas.js';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /** One record of the batch: a flat JSON object (a CSV row becomes string fields). */
 export type BatchRecord = Record<string, unknown>;

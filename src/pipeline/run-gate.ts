@@ -2,20 +2,20 @@
 // projection → decision → report. Everything it touches from outside is handed in.
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { BatchDataSetting, Config } from './config.js';
-import { adviseLevers } from './engine/advice.js';
-import { decide, jobOutcome } from './engine/gate.js';
-import { project } from './engine/project.js';
-import { ConfigError, GateError, isApiError } from './errors.js';
-import { CargoClient } from './providers/cargo/client.js';
-import { CargoSource } from './providers/cargo/source.js';
-import { VeniceClient } from './providers/venice/client.js';
-import { VeniceSource } from './providers/venice/source.js';
-import type { EstimateOutcome, Log, Provider } from './providers/provider.js';
-import { readRecordsFile, type BatchRecord } from './records-file.js';
-import { buildReport, type Report, type ReportParts, type RunMetadata } from './report/report.js';
-import type { Observation } from './engine/observation.js';
-import { type BatchOutcome, buildReceipt, type Receipt } from './engine/receipt.js';
+import type { BatchDataSetting, Config } from '../inputs/config.js';
+import { adviseLevers } from '../providers/cargo/advice.js';
+import { decide, jobOutcome } from '../engine/gate.js';
+import { project } from '../engine/project.js';
+import { ConfigError, GateError, isApiError } from '../shared/errors.js';
+import { CargoClient } from '../providers/cargo/client.js';
+import { CargoSource } from '../providers/cargo/source.js';
+import { VeniceClient } from '../providers/venice/client.js';
+import { VeniceSource } from '../providers/venice/source.js';
+import type { EstimateOutcome, Log, Provider } from '../providers/provider.js';
+import { readRecordsFile, type BatchRecord } from '../inputs/records-file.js';
+import { buildReport, type Report, type ReportParts, type RunMetadata } from '../report/report.js';
+import type { Observation } from '../engine/observation.js';
+import { type BatchOutcome, buildReceipt, type Receipt } from '../engine/receipt.js';
 
 /** What is read from local files before any network call. */
 export interface PreparedInputs {

@@ -1,5 +1,5 @@
-import { sleepUnlessAborted } from '../../sleep.js';
-import { GateError } from '../../errors.js';
+import { sleepUnlessAborted } from '../../shared/sleep.js';
+import { GateError } from '../../shared/errors.js';
 import type { BatchOutcome } from '../../engine/receipt.js';
 import type { Log } from '../provider.js';
 import type { BatchData, CargoClient } from './client.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /** Public API base URLs, used when `api-url` is empty. */
 export const DEFAULT_API_URLS = {
