@@ -4,7 +4,9 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/inputs/config.js';
+import { helpText } from '../src/inputs/cli-args.js';
+import { CLI_INPUT_NAMES, INPUT_NAMES, INPUT_ROWS, type InputName } from '../src/inputs/inputs.js';
+import { DEFAULT_PROVIDER, PROVIDER_IDS, providerEntry } from '../src/providers/registry.js';
 import { ROOT } from './support/run-action.js';
 
 interface ActionYml {
@@ -16,6 +18,14 @@ interface ActionYml {
 const actionText = readFileSync(join(ROOT, 'action.yml'), 'utf8');
 const action = parseYaml(actionText) as ActionYml;
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const readmeInputs = /\n## Inputs\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+
+/** What action.yml should declare as the default: the table's, or the registry's for provider. */
+function expectedDefault(name: InputName): string | undefined {
+  // The table leaves provider without a default on purpose: the registry owns it.
+  if (name === 'provider') return DEFAULT_PROVIDER;
+  return INPUT_ROWS[name].default ?? INPUT_ROWS[name].runnerDefault;
+}
 
 function errorsOf(result: ReturnType<typeof parseAction>): string[] {
   return result.context.errors.getErrors().map((e) => e.message);
@@ -40,8 +50,13 @@ describe('action.yml', () => {
     expect(errorsOf(result).length).toBeGreaterThan(0);
   });
 
-  it('declares exactly the inputs the config schema reads', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+  it.each(INPUT_NAMES)('declares table input %s with its default', (name) => {
+    expect(action.inputs).toHaveProperty([name]);
+    expect(action.inputs[name]?.default).toBe(expectedDefault(name));
+  });
+
+  it.each(Object.keys(action.inputs))('declares %s, which the input table reads', (name) => {
+    expect(INPUT_NAMES).toContain(name);
   });
 
   it('keeps the contract defaults', () => {
@@ -69,13 +84,32 @@ describe('action.yml', () => {
       'report-dir': '${{ runner.temp }}/cost-gate',
     });
     expect(action.inputs['api-token']?.required).toBe(true);
-    for (const [name, value] of Object.entries(INPUT_DEFAULTS)) expect(defaults[name]).toBe(value);
+  });
+});
+
+describe('CLI help', () => {
+  const help = helpText({
+    providers: PROVIDER_IDS,
+    defaultProvider: DEFAULT_PROVIDER,
+    tokenEnvs: PROVIDER_IDS.map((id) => providerEntry(id).tokenEnv).join(' / '),
+  });
+
+  it.each([...CLI_INPUT_NAMES])('lists --%s with a description', (name) => {
+    expect(help).toMatch(new RegExp(`^  --${name} <value> +\\S`, 'm'));
+  });
+
+  it('names the default provider and every token variable', () => {
+    expect(help).toMatch(new RegExp(`--provider .*\\[default: ${DEFAULT_PROVIDER}\\]`));
+    for (const id of PROVIDER_IDS) expect(help).toContain(providerEntry(id).tokenEnv);
   });
 });
 
 describe('README', () => {
-  it.each(Object.keys(action.inputs))('documents input %s in its inputs table', (name) => {
-    expect(readme).toMatch(new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`, 'm'));
+  it.each(INPUT_NAMES)('documents input %s in its Inputs section, with its default', (name) => {
+    const row = new RegExp(`^\\|\\s*\`${name}\`\\s*\\|([^|]*)\\|`, 'm').exec(readmeInputs);
+    expect(row, `no row for ${name} in README's Inputs`).not.toBeNull();
+    const fallback = expectedDefault(name);
+    if (fallback !== undefined) expect(row?.[1]?.trim()).toBe(`\`${fallback}\``);
   });
 
   it.each(Object.keys(action.outputs))('documents output %s in its outputs table', (name) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URLS, INPUT_NAMES, parseConfig } from '../src/inputs/config.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { type Config, INPUT_NAMES, parseConfig } from '../src/inputs/config.js';
+import type { ProviderSettings } from '../src/providers/provider.js';
 import { ConfigError } from '../src/shared/errors.js';
 
 const base = {
@@ -23,8 +24,11 @@ describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const config = parseConfig(base);
     expect(config).toMatchObject({
-      provider: 'cargo',
-      apiUrl: DEFAULT_API_URLS.cargo,
+      // The registry owns the default provider and its URL, so both stay unset here.
+      provider: undefined,
+      apiUrl: undefined,
+      apiToken: 'test-token-abc',
+      commentTag: 'wf-1',
       recordCount: 100,
       estimateFrom: 'auto',
       historyWindowDays: 30,
@@ -43,7 +47,32 @@ describe('parseConfig', () => {
       uploadArtifact: true,
       artifactName: 'cost-gate-report',
       webhookHeaders: {},
+      runBatch: false,
+      detach: false,
+      ledgerSettleSeconds: 20,
+      requestsPerRecord: 1,
+      apiTimeoutMs: 30_000,
     });
+  });
+
+  it('has a field for every input and nothing else', () => {
+    expect(Object.keys(parseConfig(base))).toHaveLength(INPUT_NAMES.length);
+  });
+
+  it('satisfies ProviderSettings and keeps the field types other rooms rely on', () => {
+    const config = parseConfig(base);
+    // Checked by tsc: a Config must be usable wherever a provider reads its settings.
+    const settings: ProviderSettings = config;
+    expectTypeOf(config.apiTimeoutMs).toEqualTypeOf<number>();
+    expectTypeOf(config.webhookHeaders).toEqualTypeOf<Record<string, string>>();
+    expectTypeOf(config.apiToken).toEqualTypeOf<string>();
+    expectTypeOf(config.commentTag).toEqualTypeOf<string>();
+    expectTypeOf(config.provider).toEqualTypeOf<string | undefined>();
+    expectTypeOf(config.hardCap).toEqualTypeOf<number | undefined>();
+    expectTypeOf<Config['estimateFrom']>().toEqualTypeOf<
+      'auto' | 'history' | 'sample' | 'metrics'
+    >();
+    expect(settings.apiTimeoutMs).toBe(30_000);
   });
 
   it.each([
@@ -72,15 +101,37 @@ describe('parseConfig', () => {
     expect(error.message).toContain('update, new, hide-and-new, delete-and-new');
   });
 
-  it('names api-token when it is missing', () => {
-    const error = configError({ 'workflow-uuid': 'wf', 'record-count': '5' });
-    expect(error.input).toBe('api-token');
+  it('leaves api-token empty when unset: the registry says what the provider needs', () => {
+    expect(parseConfig({ 'workflow-uuid': 'wf', 'record-count': '5' }).apiToken).toBe('');
   });
 
-  it('requires workflow-uuid for cargo but not for venice', () => {
-    expect(configError({ 'api-token': 't', 'record-count': '5' }).input).toBe('workflow-uuid');
-    const venice = parseConfig({ provider: 'venice', 'api-token': 't', 'record-count': '5' });
-    expect(venice.apiUrl).toBe(DEFAULT_API_URLS.venice);
+  it('reads provider as a trimmed lower-case word, and leaves the rest to the registry', () => {
+    expect(parseConfig({ ...base, provider: '  Venice ' }).provider).toBe('venice');
+    expect(parseConfig({ ...base, provider: 'openai' }).provider).toBe('openai');
+    expect(parseConfig({ ...base, provider: '' }).provider).toBeUndefined();
+    const error = configError({ ...base, provider: 'cargo; rm -rf' });
+    expect(error.input).toBe('provider');
+    expect(error.message).toContain('single word');
+  });
+
+  it('leaves api-url unset for the registry to fill, and workflow-uuid optional', () => {
+    const config = parseConfig({ provider: 'venice', 'api-token': 't', 'record-count': '5' });
+    expect(config.apiUrl).toBeUndefined();
+    expect(config.workflowUuid).toBeUndefined();
+  });
+
+  it('tags the comment with comment-tag, else the workflow, else the provider', () => {
+    expect(parseConfig({ ...base, 'comment-tag': 'eu' }).commentTag).toBe('eu');
+    expect(parseConfig(base).commentTag).toBe('wf-1');
+    const venice = { provider: 'venice', 'api-token': 't', 'record-count': '5' };
+    expect(parseConfig(venice).commentTag).toBe('venice');
+  });
+
+  it('reads api-timeout-seconds in seconds and gives milliseconds', () => {
+    expect(parseConfig({ ...base, 'api-timeout-seconds': '2.5' }).apiTimeoutMs).toBe(2500);
+    const error = configError({ ...base, 'api-timeout-seconds': '601' });
+    expect(error.input).toBe('api-timeout-seconds');
+    expect(error.message).toContain('at most 600');
   });
 
   it('requires record-count unless records-file is given', () => {
@@ -188,5 +239,16 @@ describe('guard inputs', () => {
     expect(() => parseConfig({ ...base, 'run-batch': 'true' })).toThrow(
       /'run-batch'.*batch-data or records-file/,
     );
+  });
+
+  it('records-file is enough for run-batch', () => {
+    const config = parseConfig({ ...base, 'records-file': 'r.csv', 'run-batch': 'true' });
+    expect(config).toMatchObject({ runBatch: true, recordsFile: 'r.csv', batchData: undefined });
+  });
+
+  it('names every bad input in one error, the first one first', () => {
+    const error = configError({ ...base, budget: '-1', 'sample-size': '0' });
+    expect(error.input).toBe('sample-size');
+    expect(error.message).toMatch(/also: 'budget'/);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/inputs/config.js';
 import { run } from '../src/main.js';
-import type { Log } from '../src/providers/provider.js';
+import type { Log } from '../src/shared/log.js';
 import { createProvider, prepareInputs, runGate } from '../src/pipeline/run-gate.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
 import { parseOutputFile } from './support/run-action.js';

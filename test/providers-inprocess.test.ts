@@ -4,7 +4,7 @@ import { LOCAL_RUN } from './support/run-meta.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/inputs/config.js';
-import type { Log } from '../src/providers/provider.js';
+import type { Log } from '../src/shared/log.js';
 import { createProvider, prepareInputs, runGate } from '../src/pipeline/run-gate.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
 import {

@@ -168,3 +168,20 @@ function breakdown(
     })
     .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
 }
+
+/** The estimate of no observations: what a history with no finished runs yields (n = 0). */
+export function emptyEstimate(source: Estimate['source']): Estimate {
+  return {
+    source,
+    n: 0,
+    mean: 0,
+    sd: null,
+    providerMean: 0,
+    executionMean: 0,
+    executionsPerRecord: 0,
+    errorShare: 0,
+    errorMean: null,
+    byNode: [],
+    byAction: [],
+  };
+}

@@ -57,6 +57,8 @@ export interface Vocabulary {
   part: string;
   /** What the batch runs on: `workflow`, `scope`. */
   subject: string;
+  /** One observed unit of past work, singular: `finished run`, `billed request`. */
+  observation: string;
   /** True when the provider bills a charge per execution (Cargo's 0.01 per node execution). */
   executions: boolean;
   /** Decimal places a cost per record needs to mean something (USD per request is tiny). */

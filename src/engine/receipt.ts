@@ -5,17 +5,25 @@ import type { Projection } from './project.js';
 export interface BatchOutcome {
   batchUuid: string;
   status: string;
-  /** Why the guard stopped it, when it did. */
-  stopped: 'hard-cap' | 'interrupted' | null;
+  /**
+   * Why the guard stopped it, when it did: the cap, the watch's time bound, an interrupt, or a
+   * watch that failed (its status could no longer be read).
+   */
+  stopped: 'hard-cap' | 'timeout' | 'interrupted' | 'watch-failed' | null;
   detached: boolean;
   runsCount: number;
   executedRuns: number;
   failedRuns: number;
-  /** Provider credits plus 0.01 per execution, as billed. */
+  /** What the batch has cost, as the provider bills it (charges per execution included). */
   actual: number;
   hardCap: number;
-  /** Actual provider credits and executions per node key (slug when known). */
-  byNode: { key: string; credits: number; executions: number }[];
+  /**
+   * Per node key (slug when known): provider credits, executions, and `cost`, the node's full
+   * cost as billed (the provider adds any per-execution charge), which the receipt compares.
+   */
+  byNode: { key: string; credits: number; executions: number; cost: number }[];
+  /** The provider's own words when the batch ended in error or was skipped or cancelled by it. */
+  errorMessage?: string;
   durationMs: number;
 }
 
@@ -49,7 +57,7 @@ export function buildReceipt(
   if (diverged && ran > 0) {
     const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));
     for (const node of outcome.byNode) {
-      const perRecord = (node.credits + node.executions / 100) / ran;
+      const perRecord = node.cost / ran;
       const expected = estimated.get(node.key)?.total ?? 0;
       if (perRecord > expected * 1.1 + 0.005) {
         explanations.push(

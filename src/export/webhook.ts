@@ -1,5 +1,5 @@
 import { HttpClient } from '../http/client.js';
-import type { Log } from '../providers/provider.js';
+import type { Log } from '../shared/log.js';
 import { CLIENT_NAME, VERSION } from '../shared/version.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Log } from '../providers/provider.js';
+import type { Log } from '../shared/log.js';
 
 export interface ArtifactResult {
   id: number;

@@ -1,6 +1,8 @@
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
 import { ApiError, type ErrorKind } from '../shared/errors.js';
+import { sleepUnlessAborted } from '../shared/sleep.js';
+import { firstAborted, onAnyAbort, type Sleep, sleepUnlessAnyAborts } from './abort.js';
 import { type QueryValue, serializeQuery } from './query.js';
 import { redact } from './redact.js';
 
@@ -36,7 +38,8 @@ export interface HttpClientOptions {
     headers: Record<string, string | string[] | undefined>,
     now: number,
   ) => number | undefined;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts; given a signal, it should end early when that aborts. */
+  sleep?: Sleep;
   random?: () => number;
   now?: () => number;
   dispatcher?: Dispatcher;
@@ -44,6 +47,11 @@ export interface HttpClientOptions {
   onRetry?: (info: { endpoint: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Told about every request sent (method, path), for debug logs and request counting. */
   onRequest?: (info: { method: string; endpoint: string }) => void;
+  /**
+   * The job's interrupt: aborting it cuts every request in flight and every retry wait of this
+   * client, which then fails with a `cancelled` error.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpRequest {
@@ -56,6 +64,12 @@ export interface HttpRequest {
    * when the request surely never reached the service (connection refused) or was refused with 429.
    */
   idempotent?: boolean;
+  /**
+   * Aborts this request alone; with the client's signal, either one aborting aborts. `null` opts
+   * out of the client's signal, for a clean-up call that must still go out after an interrupt
+   * (cancelling a batch that would otherwise go on billing).
+   */
+  signal?: AbortSignal | null;
 }
 
 export interface HttpResponse {
@@ -109,18 +123,40 @@ interface Failure {
   waitMs?: number | undefined;
 }
 
-/** The one HTTP layer: timeouts, classified errors, retries with backoff, secret redaction. */
+/** What came back over the wire, before it is classified. */
+interface RawAnswer {
+  status: number;
+  headers: HttpResponse['headers'];
+  text: string;
+}
+
+type ErrorContext = { endpoint: string; method: string };
+
+/** Reads a body as JSON; `parsedJson` is false when it was text that is not JSON. */
+function parseBody(text: string): { body: unknown; parsedJson: boolean } {
+  if (text.length === 0) return { body: undefined, parsedJson: true };
+  try {
+    return { body: JSON.parse(text), parsedJson: true };
+  } catch {
+    return { body: text, parsedJson: false };
+  }
+}
+
+type ClientSettings = Required<
+  Omit<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>
+> &
+  Pick<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>;
+
+/** The one HTTP layer: timeouts, abort, classified errors, retries with backoff, secret redaction. */
 export class HttpClient {
-  private readonly o: Required<
-    Omit<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs'>
-  > &
-    Pick<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs'>;
+  private readonly o: ClientSettings;
 
   constructor(options: HttpClientOptions) {
     this.o = {
       ...DEFAULTS,
       readErrorBody: () => ({}),
-      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+      sleep: (ms, signal) =>
+        signal ? sleepUnlessAborted(ms, signal) : new Promise((done) => setTimeout(done, ms)),
       random: Math.random,
       now: Date.now,
       ...options,
@@ -132,28 +168,24 @@ export class HttpClient {
     return redact(text, this.o.secrets);
   }
 
-  /** Sends a request, retrying transient failures; resolves only on a 2xx answer. */
+  /**
+   * Sends a request, retrying transient failures; resolves only on a 2xx answer. An abort of the
+   * client's or the request's signal ends it at once with a `cancelled` error, never a retry.
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const endpoint = this.endpointOf(req);
+    const signals = this.signalsOf(req);
     const deadline = this.o.now() + this.o.totalTimeoutMs;
+    if (firstAborted(signals)) throw this.cancelled(req, endpoint, signals, 'before it was sent');
     for (let attempt = 0; ; attempt += 1) {
-      const outcome = await this.attempt(
-        req,
-        endpoint,
-        Math.min(this.o.timeoutMs, deadline - this.o.now()),
-      );
+      const budgetMs = Math.min(this.o.timeoutMs, deadline - this.o.now());
+      const outcome = await this.attempt(req, endpoint, signals, budgetMs);
       if (!('error' in outcome)) return outcome;
-      const { error, retryable, waitMs } = outcome;
-      const idempotentOk =
-        req.idempotent !== false || error.status === 429 || error.reason === 'ECONNREFUSED';
-      if (!retryable || !idempotentOk || attempt >= this.o.retries) throw error;
-      const backoff =
-        this.o.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
-      if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs) throw error;
-      const delayMs = Math.max(backoff, waitMs ?? 0);
-      if (this.o.now() + delayMs >= deadline) throw error;
-      this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: error.message });
-      await this.o.sleep(delayMs);
+      const delayMs = this.retryDelay(req, outcome, attempt, deadline);
+      if (delayMs === undefined) throw outcome.error;
+      this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: outcome.error.message });
+      if (await sleepUnlessAnyAborts(this.o.sleep, delayMs, signals))
+        throw this.cancelled(req, endpoint, signals, 'while waiting to retry');
     }
   }
 
@@ -168,22 +200,72 @@ export class HttpClient {
     return `${req.method} ${new URL(this.o.baseUrl).pathname.replace(/\/$/, '')}${req.path}`;
   }
 
+  /** The signals that abort `req`: the client's and the request's own, unless it opted out. */
+  private signalsOf(req: HttpRequest): AbortSignal[] {
+    const own = req.signal ?? undefined;
+    const clientWide = req.signal === null ? undefined : this.o.signal;
+    return [clientWide, own].filter((s): s is AbortSignal => s !== undefined);
+  }
+
+  private cancelled(
+    req: HttpRequest,
+    endpoint: string,
+    signals: readonly AbortSignal[],
+    when: string,
+  ): ApiError {
+    const message = this.redact(`${this.o.service} ${endpoint} was cancelled ${when}`);
+    return new ApiError(
+      'cancelled',
+      message,
+      { endpoint, method: req.method },
+      { cause: firstAborted(signals)?.reason },
+    );
+  }
+
+  /** How long to wait before the next attempt, or undefined when `failure` is final. */
+  private retryDelay(
+    req: HttpRequest,
+    { error, retryable, waitMs }: Failure,
+    attempt: number,
+    deadline: number,
+  ): number | undefined {
+    const idempotentOk =
+      req.idempotent !== false || error.status === 429 || error.reason === 'ECONNREFUSED';
+    if (!retryable || !idempotentOk || attempt >= this.o.retries) return undefined;
+    const backoff =
+      this.o.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
+    if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs) return undefined;
+    const delayMs = Math.max(backoff, waitMs ?? 0);
+    return this.o.now() + delayMs >= deadline ? undefined : delayMs;
+  }
+
   private async attempt(
     req: HttpRequest,
     endpoint: string,
+    signals: readonly AbortSignal[],
     budgetMs: number,
   ): Promise<HttpResponse | Failure> {
+    const raw = await this.transmit(req, endpoint, signals, budgetMs);
+    if ('error' in raw) return raw;
+    return this.classify(raw, { endpoint, method: req.method });
+  }
+
+  /** One request on the wire, cut by the timeout or by any of `signals`. */
+  private async transmit(
+    req: HttpRequest,
+    endpoint: string,
+    signals: readonly AbortSignal[],
+    budgetMs: number,
+  ): Promise<RawAnswer | Failure> {
     const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
     const hasBody = req.body !== undefined && req.method !== 'GET';
     const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
     if (hasBody) headers['content-type'] = 'application/json';
-    const context = { endpoint, method: req.method };
     this.o.onRequest?.({ method: req.method, endpoint });
+    // One controller per attempt: the timeout and an abort both cut the socket through it.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(1, budgetMs));
-    let status: number;
-    let responseHeaders: HttpResponse['headers'];
-    let text: string;
+    const unlink = onAnyAbort(signals, () => controller.abort());
     try {
       const response = await undiciRequest(url, {
         method: req.method,
@@ -192,59 +274,64 @@ export class HttpClient {
         signal: controller.signal,
         dispatcher: this.o.dispatcher ?? sharedAgent,
       });
-      status = response.statusCode;
-      responseHeaders = response.headers;
-      text = await response.body.text();
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, text };
     } catch (cause) {
-      const timedOut = controller.signal.aborted;
-      const code =
-        (cause as { code?: string }).code ?? (cause as { cause?: { code?: string } }).cause?.code;
-      const kind: ErrorKind = timedOut ? 'timeout' : 'network';
-      const what = timedOut
-        ? `did not answer within ${Math.round(budgetMs / 100) / 10} s`
-        : `could not be reached (${code ?? (cause as Error).message})`;
-      return {
-        error: new ApiError(kind, this.redact(`${this.o.service} ${endpoint} ${what}`), {
-          ...context,
-          ...(code === undefined ? {} : { reason: code }),
-        }),
-        retryable: true,
-      };
+      if (firstAborted(signals))
+        return { error: this.cancelled(req, endpoint, signals, 'in flight'), retryable: false };
+      return this.transportFailure(req, endpoint, controller.signal.aborted, budgetMs, cause);
     } finally {
       clearTimeout(timer);
+      unlink();
     }
-    let body: unknown = undefined;
-    let parsedJson = text.length === 0;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-        parsedJson = true;
-      } catch {
-        body = text;
-      }
-    }
+  }
+
+  /** A request that got no answer: `timeout` when our own deadline cut it, else `network`. */
+  private transportFailure(
+    req: HttpRequest,
+    endpoint: string,
+    timedOut: boolean,
+    budgetMs: number,
+    cause: unknown,
+  ): Failure {
+    const code =
+      (cause as { code?: string }).code ?? (cause as { cause?: { code?: string } }).cause?.code;
+    const kind: ErrorKind = timedOut ? 'timeout' : 'network';
+    const what = timedOut
+      ? `did not answer within ${Math.round(budgetMs / 100) / 10} s`
+      : `could not be reached (${code ?? (cause as Error).message})`;
+    return {
+      error: new ApiError(kind, this.redact(`${this.o.service} ${endpoint} ${what}`), {
+        endpoint,
+        method: req.method,
+        ...(code === undefined ? {} : { reason: code }),
+      }),
+      retryable: true,
+    };
+  }
+
+  /** Turns an answer into the response, or a classified failure for anything but JSON 2xx. */
+  private classify(raw: RawAnswer, context: ErrorContext): HttpResponse | Failure {
+    const { status, headers, text } = raw;
+    const { body, parsedJson } = parseBody(text);
     if (status >= 200 && status < 300) {
-      if (!parsedJson) {
-        const error = new ApiError(
-          'invalid-response',
-          `${this.o.service} ${endpoint} answered ${status} with a body that is not JSON`,
-          {
-            ...context,
-            status,
-          },
-        );
-        return { error, retryable: false };
-      }
-      return { status, headers: responseHeaders, body, text };
+      if (parsedJson) return { status, headers, body, text };
+      const error = new ApiError(
+        'invalid-response',
+        `${this.o.service} ${context.endpoint} answered ${status} with a body that is not JSON`,
+        { ...context, status },
+      );
+      return { error, retryable: false };
     }
     const reading = parsedJson ? this.o.readErrorBody(body) : {};
-    const kind = kindOfStatus(status);
     const retryAfterMs =
-      parseRetryAfter(header(responseHeaders, 'retry-after'), this.o.now()) ??
-      (status === 429 ? this.o.rateLimitWaitMs?.(responseHeaders, this.o.now()) : undefined);
+      parseRetryAfter(header(headers, 'retry-after'), this.o.now()) ??
+      (status === 429 ? this.o.rateLimitWaitMs?.(headers, this.o.now()) : undefined);
     const detail = reading.message ? `: ${reading.message}` : '';
-    const message = this.redact(`${this.o.service} ${endpoint} answered ${status}${detail}`);
-    const error = new ApiError(kind, message, {
+    const message = this.redact(
+      `${this.o.service} ${context.endpoint} answered ${status}${detail}`,
+    );
+    const error = new ApiError(kindOfStatus(status), message, {
       ...context,
       status,
       ...(reading.message === undefined ? {} : { apiMessage: this.redact(reading.message) }),

@@ -2,6 +2,7 @@
 // offers what its API can answer, and `pipeline/choose-source.ts` decides which one is used.
 import type { BalanceReport, EstimateOutcome } from '../engine/evidence.js';
 import type { BatchOutcome } from '../engine/receipt.js';
+import { type ErrorKind, GateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 
 /** A record of the batch, as read from `records-file` or `sample-records`. */
@@ -85,7 +86,8 @@ export interface ProviderContext {
  * restated here so providers do not depend on the inputs room.
  */
 export interface ProviderSettings {
-  provider: string;
+  /** Undefined means the registry's default provider. */
+  provider: string | undefined;
   apiToken: string;
   apiUrl: string | undefined;
   apiTimeoutMs: number;
@@ -99,4 +101,25 @@ export interface ProviderSettings {
   ledgerSettleSeconds: number;
   skuFilter: RegExp | undefined;
   requestsPerRecord: number;
+}
+
+/**
+ * A launched batch whose watch ended in a failure (its status could not be read, a cancel was
+ * refused). It carries what is known of the batch, so the report and the step outputs still
+ * name it, and whether the gate managed to cancel it.
+ */
+export class LaunchError extends GateError {
+  readonly outcome: BatchOutcome;
+  /** True when the batch was cancelled (or had already finished) before the gate gave up. */
+  readonly stopped: boolean;
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    detail: { outcome: BatchOutcome; stopped: boolean; cause?: unknown },
+  ) {
+    super(kind, message, { cause: detail.cause });
+    this.name = 'LaunchError';
+    this.outcome = detail.outcome;
+    this.stopped = detail.stopped;
+  }
 }

@@ -37,9 +37,13 @@ const ENTRIES: readonly ProviderEntry[] = [CARGO, VENICE];
 /** The names `provider` accepts, in the order the docs list them. */
 export const PROVIDER_IDS: readonly string[] = ENTRIES.map((e) => e.id);
 
-/** The entry of `provider`, or a config error naming the input and what it accepts. */
-export function providerEntry(id: string): ProviderEntry {
-  const entry = ENTRIES.find((e) => e.id === id);
+/** The provider used when `provider` is not set: the first entry. */
+export const DEFAULT_PROVIDER: string = CARGO.id;
+
+/** The entry of `provider` (the default when unset), or a config error naming the input and what it accepts. */
+export function providerEntry(id: string | undefined): ProviderEntry {
+  const wanted = (id ?? DEFAULT_PROVIDER).toLowerCase();
+  const entry = ENTRIES.find((e) => e.id === wanted);
   if (!entry) {
     throw new ConfigError('provider', `must be one of ${PROVIDER_IDS.join(', ')} (got '${id}')`);
   }

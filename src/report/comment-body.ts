@@ -1,5 +1,6 @@
-import { plainNumber, displayNumber, displayPercent } from './number.js';
-import { renderMarkdown } from './markdown.js';
+import { createHash } from 'node:crypto';
+import { displayNumber, displayPercent, plainNumber } from './number.js';
+import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import type { Report } from './report.js';
 
 /** GitHub refuses an issue comment body over this many characters (422). */
@@ -13,14 +14,21 @@ export interface CommentMarker {
   projected: number | null;
   limit: number | null;
   decision: string;
+  /**
+   * A hash of what the comment says apart from the run that wrote it (time, change line,
+   * links), so a run with the same numbers can see that an update would change nothing.
+   * Comments written before it existed have none.
+   */
+  digest?: string;
 }
 
 const MARKER =
-  /<!-- batch-cost-gate tag="([^"]*)" time="([^"]*)" projected="([^"]*)" limit="([^"]*)" decision="([^"]*)" -->/;
+  /<!-- batch-cost-gate tag="([^"]*)" time="([^"]*)" projected="([^"]*)" limit="([^"]*)" decision="([^"]*)"(?: digest="([0-9a-f]*)")? -->/;
 
 /** The hidden marker line; the tag is URI-encoded so no tag can close the comment or fake a field. */
 export function renderMarker(m: CommentMarker): string {
-  return `<!-- batch-cost-gate tag="${encodeURIComponent(m.tag)}" time="${m.time}" projected="${plainNumber(m.projected)}" limit="${plainNumber(m.limit)}" decision="${m.decision}" -->`;
+  const digest = m.digest === undefined ? '' : ` digest="${m.digest}"`;
+  return `<!-- batch-cost-gate tag="${encodeURIComponent(m.tag)}" time="${m.time}" projected="${plainNumber(m.projected)}" limit="${plainNumber(m.limit)}" decision="${m.decision}"${digest} -->`;
 }
 
 /** Reads the marker of a comment body, if it is one of ours. */
@@ -35,7 +43,8 @@ export function parseMarker(body: string): CommentMarker | undefined {
   } catch {
     return undefined;
   }
-  return { tag, time: m[2] ?? '', projected: num(m[3]), limit: num(m[4]), decision: m[5] ?? '' };
+  const marker = { tag, time: m[2] ?? '', projected: num(m[3]), limit: num(m[4]) };
+  return { ...marker, decision: m[5] ?? '', ...(m[6] === undefined ? {} : { digest: m[6] }) };
 }
 
 /** "Projected +18% since the last run" — or nothing when there is nothing to compare. */
@@ -54,7 +63,11 @@ export function changeLine(
   return `_Projected ${sign}${displayPercent(Math.abs(delta))} since the last run (${displayNumber(before)} → ${displayNumber(now)})._`;
 }
 
-function rawFigures(report: Report, links: { artifactUrl?: string | undefined }): string {
+/** The raw figures, and (when given) links to this run and its artifact. */
+function rawFigures(
+  report: Report,
+  links: { runUrl?: string | null; artifactUrl?: string | undefined },
+): string {
   const p = report.projection;
   const g = report.gate;
   const figures = {
@@ -70,7 +83,7 @@ function rawFigures(report: Report, links: { artifactUrl?: string | undefined })
     'sample-size-used': report.basis?.n ?? '',
   };
   const linkLines = [
-    report.run.runUrl ? `[Workflow run](${report.run.runUrl})` : '',
+    links.runUrl ? `[Workflow run](${links.runUrl})` : '',
     links.artifactUrl ? `[Report artifact](${links.artifactUrl})` : '',
   ].filter((l) => l !== '');
   return [
@@ -85,32 +98,55 @@ function rawFigures(report: Report, links: { artifactUrl?: string | undefined })
   ].join('\n');
 }
 
+/** The comment's content without what belongs to this run only, hashed for the marker. */
+function digestOf(report: Report, options: MarkdownOptions): string {
+  const stable = renderMarkdown(report, {
+    ...options,
+    change: undefined,
+    details: rawFigures(report, {}),
+    timeless: true,
+  });
+  return createHash('sha256').update(stable).digest('hex').slice(0, 16);
+}
+
+function commentBody(report: Report, tag: string, options: MarkdownOptions): string {
+  const marker = renderMarker({
+    tag,
+    time: report.run.time,
+    projected: report.projection?.projected ?? null,
+    limit: report.gate?.limit ?? null,
+    decision: report.decision,
+    digest: digestOf(report, options),
+  });
+  return `${marker}\n${renderMarkdown(report, { ...options, timeless: true })}`;
+}
+
 /**
  * The PR comment: marker, report, change since the last run, raw figures and links. When it
  * would pass GitHub's limit, breakdown tables are shortened (and say so), never cut mid-table.
+ * The footer has no time: the marker keeps it, and `sameContent` compares without it.
  */
 export function renderComment(
   report: Report,
   options: { tag: string; previous?: CommentMarker | undefined; artifactUrl?: string | undefined },
 ): string {
-  const marker = renderMarker({
-    tag: options.tag,
-    time: report.run.time,
-    projected: report.projection?.projected ?? null,
-    limit: report.gate?.limit ?? null,
-    decision: report.decision,
-  });
-  const details = rawFigures(report, options);
-  const change = changeLine(report, options.previous);
+  const links = { runUrl: report.run.runUrl, artifactUrl: options.artifactUrl };
+  const md = { change: changeLine(report, options.previous), details: rawFigures(report, links) };
   for (const maxBreakdownLines of [25, 10, 3, 0]) {
-    const body = `${marker}\n${renderMarkdown(report, { maxBreakdownLines, change, details, timeless: true })}`;
+    const body = commentBody(report, options.tag, { ...md, maxBreakdownLines });
     if (body.length <= COMMENT_LIMIT) return body;
   }
   // Only a pathological report (thousands of reasons) gets here: keep the verdict, drop the rest.
-  return `${marker}\n${renderMarkdown({ ...report, estimate: null, advice: [], reasons: report.reasons.slice(0, 5) }, { change, timeless: true })}`;
+  const short = { ...report, estimate: null, advice: [], reasons: report.reasons.slice(0, 5) };
+  return commentBody(short, options.tag, { change: md.change });
 }
 
-/** A comment body with the marker's time removed, to tell whether an update would change anything. */
-export function withoutTime(body: string): string {
-  return body.replace(/ time="[^"]*"/, '');
+/**
+ * True when a new body says what the old one says: same numbers, words and tool version. The
+ * run's time, the change line and the run links are left out, so re-running the gate with the
+ * same numbers leaves the comment alone (and costs no API call).
+ */
+export function sameContent(previousBody: string, body: string): boolean {
+  const before = parseMarker(previousBody)?.digest;
+  return before !== undefined && before === parseMarker(body)?.digest;
 }

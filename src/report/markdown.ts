@@ -1,12 +1,15 @@
-import type { BreakdownLine } from '../engine/estimate.js';
-import { displayNumber, displayPercent } from './number.js';
+import {
+  barLine,
+  type Block,
+  footerParts,
+  type Line,
+  MAX_BREAKDOWN_LINES,
+  reportBlocks,
+  type Span,
+} from './document.js';
 import type { Report } from './report.js';
 
-/** Breakdown lines shown before the rest is summed up, so the text stays far below GitHub's limits. */
-export const MAX_BREAKDOWN_LINES = 25;
-
-const ICON = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' } as const;
-const WORD = { pass: 'pass', warn: 'warn', fail: 'fail', unknown: 'could not check' } as const;
+export { MAX_BREAKDOWN_LINES };
 
 /**
  * Text from an API (node slugs, names) as an inert code span: no links, mentions, HTML or
@@ -31,125 +34,57 @@ export function inert(text: string): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** A 20-cell bar of projected / limit, with the upper bound marked. */
-export function budgetBar(projected: number, upper: number, limit: number): string {
-  const cells = 20;
-  if (!(limit > 0)) return `\`${'▓'.repeat(cells)}\` no credits within the limit`;
-  const filled = Math.min(cells, Math.round((projected / limit) * cells));
-  const bound = Math.min(cells, Math.round((upper / limit) * cells));
-  const bar = Array.from({ length: cells }, (_, i) =>
-    i < filled ? '▓' : i < bound ? '▒' : '░',
-  ).join('');
-  return `\`${bar}\` ${displayPercent(projected / limit)} of the limit (upper bound ${displayPercent(upper / limit)})`;
+/** A 20-cell bar of projected / limit, with the upper bound marked, as Markdown. */
+export function budgetBar(projected: number, upper: number, limit: number, unit: string): string {
+  return line(barLine(projected, upper, limit, unit));
 }
 
-function headline(report: Report): string {
-  const d = report.decision;
-  const title = `${ICON[d]} Batch cost gate: **${WORD[d]}**`;
-  const p = report.projection;
-  const g = report.gate;
-  if (!p || !g) return title;
-  const unit = report.balance?.unit ?? 'credits';
-  return `${title} — projected ${displayNumber(p.projected)} of ${displayNumber(g.limit)} ${unit}`;
+function span(s: Span): string {
+  if (typeof s === 'string') return s;
+  if ('code' in s) return code(s.code);
+  if ('untrusted' in s) return inert(s.untrusted);
+  return `**${s.strong}**`;
 }
 
-function figures(report: Report): string[] {
-  const p = report.projection;
-  const g = report.gate;
-  const b = report.balance;
-  const unit = b?.unit ?? 'credits';
-  const rows: [string, string][] = [];
-  if (p) {
-    rows.push([
-      `Projected (${displayNumber(p.recordCount, 0)} records × ${displayNumber(p.perRecord, 4)})`,
-      displayNumber(p.projected),
-    ]);
-    rows.push([`Upper bound (${displayPercent(p.confidence)} confidence)`, displayNumber(p.upper)]);
-  }
-  if (g) {
-    rows.push([
-      `Limit (${g.limitSource === 'budget' ? 'budget' : 'remaining − reserve'})`,
-      displayNumber(g.limit),
-    ]);
-  }
-  if (b) rows.push(['Remaining', displayNumber(b.remaining)]);
-  if (g) rows.push(['Headroom', displayNumber(g.headroom)]);
-  if (report.sample) rows.push(['Spent on the sample', displayNumber(report.sample.cost)]);
-  if (rows.length === 0) return [];
-  return ['', `| | ${unit} |`, '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+function line(spans: Line): string {
+  return spans.map(span).join('');
 }
 
-function basis(report: Report): string[] {
-  const b = report.basis;
-  const e = report.estimate;
-  if (!b || !e) return [];
-  const lines = ['', '### Basis of the estimate', ''];
-  let what: string;
-  if (report.provider === 'venice') {
-    what =
-      b.source === 'history'
-        ? `**history**: ${b.n} requests in the Venice ledger (${inert(report.subject)}) in the last ${b.windowDays} days`
-        : `**sample**: the sample command's ${b.n} requests in the Venice ledger`;
-  } else if (b.source === 'history') {
-    what = `**history**: ${b.n} finished runs of ${code(report.subject)} in the last ${b.windowDays} days`;
-  } else if (b.source === 'metrics') {
-    what = `**usage metrics** from ${b.from} to ${b.to}, divided by ${b.n} finished runs of ${code(report.subject)}`;
-  } else {
-    what = `**sample**: ${b.n} records run as batch ${code(report.sample?.batchUuid ?? '')}`;
-  }
-  lines.push(`- Source: ${what}.`);
-  if (b.note) lines.push(`- Why: ${b.note}.`);
-  const sd = e.sd === null ? 'unknown' : displayNumber(e.sd, 4);
-  lines.push(
-    `- Per record: mean ${displayNumber(e.mean, 4)}, standard deviation ${sd}, of which execution charge ${displayNumber(e.executionMean, 4)} (${displayNumber(e.executionsPerRecord, 1)} executions).`,
-  );
-  if (Number.isFinite(e.errorShare))
-    lines.push(`- Records that ended in error: ${displayPercent(e.errorShare)}.`);
-  const p = report.projection;
-  if (p?.t != null)
-    lines.push(
-      `- Upper bound: one-sided Student-t, t = ${displayNumber(p.t, 3)} at ${displayPercent(p.confidence)} with ${e.n - 1} degrees of freedom.`,
-    );
-  if (p?.lowConfidence) lines.push(`- ⚠️ Low confidence: ${p.lowConfidence}.`);
-  const s = report.sample;
-  if (s) {
-    const stop = s.cancelled ? `, stopped early (${s.cancelled})` : '';
-    lines.push(
-      `- The sample itself cost ${displayNumber(s.cost)} credits: ${s.finished} of ${s.records} records finished in ${Math.round(s.durationMs / 1000)} s${stop}.`,
-    );
-  }
-  return lines;
+/** One table row; an empty cell is a single space, as GitHub writes `| | |`. */
+function row(cells: string[]): string {
+  return `|${cells.map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`;
 }
 
-function breakdownTable(
-  title: string,
-  column: string,
-  rows: BreakdownLine[],
-  max: number,
-): string[] {
-  if (rows.length === 0) return [];
-  const shown = rows.slice(0, max);
-  const lines = [
-    '',
-    `### ${title}`,
-    '',
-    `| ${column} | kind | credits / record | executions / record | share |`,
-    '| --- | --- | ---: | ---: | ---: |',
+function table(block: Extract<Block, { kind: 'table' }>): string {
+  const rows = [
+    row(block.columns.map((c) => c.title)),
+    row(block.columns.map((c) => (c.align === 'right' ? '---:' : '---'))),
+    ...block.rows.map((cells) => row(cells.map(line))),
   ];
-  for (const r of shown) {
-    lines.push(
-      `| ${code(r.key)} | ${inert(r.kind)} | ${displayNumber(r.total, 4)} | ${displayNumber(r.executions, 2)} | ${displayPercent(r.share)} |`,
-    );
+  return rows.join('\n');
+}
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case 'title':
+      return `## ${line(b.line)}`;
+    case 'paragraph':
+      return b.aside ? `_${line(b.line)}_` : line(b.line);
+    case 'quote':
+      return b.lines.map((l) => `> ${line(l)}`).join('\n');
+    case 'heading':
+      return `### ${b.text}`;
+    case 'list':
+      return b.items.map((l) => `- ${line(l)}`).join('\n');
+    case 'table':
+      return table(b);
+    case 'details':
+      return [
+        `<details><summary>${b.summary}</summary>`,
+        ...b.blocks.map(block),
+        '</details>',
+      ].join('\n\n');
   }
-  if (rows.length > shown.length) {
-    const rest = rows.slice(shown.length);
-    const total = rest.reduce((s, r) => s + r.total, 0);
-    lines.push(
-      '',
-      `_${rest.length} more lines (${displayNumber(total, 4)} credits per record) are left out to keep this short; the report artifact has them all._`,
-    );
-  }
-  return lines;
 }
 
 export interface MarkdownOptions {
@@ -163,85 +98,13 @@ export interface MarkdownOptions {
   timeless?: boolean;
 }
 
-function receipt(report: Report): string[] {
-  const r = report.receipt;
-  if (!r) return [];
-  const lines = ['', '### Receipt of the launched batch', ''];
-  if (r.detached) {
-    lines.push(
-      `Batch ${code(r.batchUuid)} was launched and left running (\`detach\`); no receipt was taken.`,
-    );
-    return lines;
-  }
-  const stop =
-    r.stopped === 'hard-cap'
-      ? ` — **cancelled at the hard cap** of ${displayNumber(r.hardCap)}`
-      : r.stopped === 'interrupted'
-        ? ' — **cancelled** (the job was cancelled)'
-        : '';
-  lines.push(
-    `Batch ${code(r.batchUuid)}: ${inert(r.status)}${stop}, ${r.executedRuns} of ${r.runsCount} records run in ${Math.round(r.durationMs / 1000)} s.`,
-    '',
-  );
-  lines.push('| | estimated | actual |', '| --- | ---: | ---: |');
-  lines.push(
-    `| Credits for the records run | ${displayNumber(r.estimated)} (upper ${displayNumber(r.estimatedUpper)}) | ${displayNumber(r.actual)} |`,
-  );
-  lines.push(
-    `| Per record | ${displayNumber(r.estimatedPerRecord, 4)} | ${displayNumber(r.actualPerRecord, 4)} |`,
-  );
-  lines.push(
-    `| Records that ended in error | ${displayPercent(report.estimate?.errorShare)} | ${displayPercent(r.errorShare)} |`,
-  );
-  if (r.diverged)
-    lines.push(
-      '',
-      `⚠️ The batch cost more than the estimate's upper bound allowed. ${inert(r.explanations.join(' '))}`,
-    );
-  return lines;
-}
-
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
-  const lines: string[] = [`## ${headline(report)}`, ''];
-  if (options.change) lines.push(options.change, '');
-  for (const reason of report.reasons) lines.push(`> ${reason}`);
-  if (report.error) lines.push(`> The gate could not check: ${inert(report.error.message)}`);
-  lines.push(...figures(report));
-  if (report.projection && report.gate) {
-    lines.push(
-      '',
-      budgetBar(report.projection.projected, report.projection.upper, report.gate.limit),
-    );
-  }
-  lines.push(...basis(report));
-  if (report.estimate) {
-    const venice = report.provider === 'venice';
-    lines.push(
-      ...breakdownTable(
-        venice ? 'Cost by SKU' : 'Cost by node',
-        venice ? 'SKU' : 'node',
-        report.estimate.byNode,
-        max,
-      ),
-    );
-    lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
-  }
-  lines.push(...receipt(report));
-  if (report.advice.length > 0) {
-    lines.push('', '### Cost levers', '');
-    for (const a of report.advice) lines.push(`- **${a.title}** — ${inert(a.detail)}`);
-  }
-  if (report.balance && report.balance.details.length > 0) {
-    lines.push('', '<details><summary>Balance</summary>', '', '| | |', '| --- | --- |');
-    for (const d of report.balance.details) lines.push(`| ${d.label} | ${inert(d.value)} |`);
-    lines.push('', '</details>');
-  }
-  lines.push(
-    '',
-    `<sub>${report.tool.name} ${report.tool.version} · ${report.provider} · ${report.run.time}</sub>`,
-    '',
-  );
-  return lines.join('\n');
+  const [title, ...rest] = reportBlocks(report, options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES);
+  const parts = [block(title!)];
+  if (options.change) parts.push(options.change);
+  parts.push(...rest.map(block));
+  if (options.details) parts.push(options.details);
+  parts.push(`<sub>${footerParts(report, options).join(' · ')}</sub>`);
+  return `${parts.join('\n\n')}\n`;
 }

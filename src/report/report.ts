@@ -1,13 +1,13 @@
-import type { Config } from '../inputs/config.js';
-import type { Advice } from '../providers/cargo/advice.js';
+import type { Advice } from '../engine/advice.js';
 import type { Estimate } from '../engine/estimate.js';
-import type { Decision, JobOutcome } from '../engine/gate.js';
+import type { Decision, Verdict } from '../engine/gate.js';
+import type { BalanceReport, Basis, SampleReport, Vocabulary } from '../engine/evidence.js';
 import { observationCost, type Observation } from '../engine/observation.js';
 import type { Projection } from '../engine/project.js';
 import type { Receipt } from '../engine/receipt.js';
-import type { BalanceReport, Basis, SampleReport } from '../providers/provider.js';
 import { CLIENT_NAME, VERSION } from '../shared/version.js';
 import { plainNumber } from './number.js';
+import { type AnnotationKind, outcomeOf } from './outcome.js';
 
 /** Where and when the gate ran (GitHub context, or the machine for the CLI). */
 export interface RunMetadata {
@@ -38,15 +38,18 @@ export interface Report {
   schemaVersion: 1;
   tool: { name: string; version: string };
   run: RunMetadata;
-  provider: Config['provider'];
+  /** The `provider` input: `cargo`, `venice`. */
+  provider: string;
+  /** The provider's words for its costs (unit, part, subject). */
+  vocabulary: Vocabulary;
   /** The workflow (Cargo) or scope (Venice) the batch runs. */
   subject: string;
   recordCount: number | null;
   /** The settings that shaped the answer (no secrets, no URLs with credentials). */
   settings: ReportSettings;
-  decision: JobOutcome['decision'];
-  /** What the job did with it: failed, warned, or passed. */
-  outcome: JobOutcome['action'];
+  decision: Verdict | 'unknown';
+  /** What the job did with it (from `outcomeOf`): failed, warned, noted, or passed. */
+  outcome: 'fail' | 'warning' | 'notice' | 'none';
   reasons: string[];
   error: { kind: string; message: string } | null;
   balance: BalanceReport | null;
@@ -61,28 +64,32 @@ export interface Report {
   receipt: Receipt | null;
 }
 
-export type ReportSettings = Pick<
-  Config,
-  | 'estimateFrom'
-  | 'historyWindowDays'
-  | 'minHistoryRuns'
-  | 'sampleSize'
-  | 'maxSampleCredits'
-  | 'sampleTimeoutMinutes'
-  | 'budget'
-  | 'reserve'
-  | 'confidence'
-  | 'warnThreshold'
-  | 'onExceed'
-  | 'onApiError'
->;
+/** The settings that shaped the answer; copied into the report so it explains itself. */
+export interface ReportSettings {
+  estimateFrom: 'auto' | 'history' | 'sample' | 'metrics';
+  historyWindowDays: number;
+  minHistoryRuns: number;
+  sampleSize: number;
+  maxSampleCredits: number;
+  sampleTimeoutMinutes: number;
+  budget: number | undefined;
+  reserve: number;
+  confidence: number;
+  warnThreshold: number;
+  onExceed: 'fail' | 'warn';
+  onApiError: 'fail' | 'warn' | 'pass';
+}
 
 export interface ReportParts {
-  config: Config;
+  /** Any object with the settings' fields (the `Config`); only those are kept. */
+  settings: ReportSettings;
+  provider: string;
+  vocabulary: Vocabulary;
   run: RunMetadata;
   subject: string;
   recordCount: number | null;
-  outcome: JobOutcome;
+  /** The gate's verdict, or `unknown` when a billing API could not be read or no estimate made. */
+  decision: Verdict | 'unknown';
   reasons: string[];
   error?: { kind: string; message: string } | null;
   balance?: BalanceReport | null;
@@ -96,32 +103,44 @@ export interface ReportParts {
   receipt?: Receipt | null;
 }
 
-/** Builds the report from the pipeline's pieces; pure. */
-export function buildReport(parts: ReportParts): Report {
-  const c = parts.config;
+const OUTCOME_OF_ANNOTATION: Record<AnnotationKind, Report['outcome']> = {
+  error: 'fail',
+  warning: 'warning',
+  notice: 'notice',
+  none: 'none',
+};
+
+/** Copies only the report's settings out of a larger settings object (no tokens, no URLs). */
+function reportSettings(c: ReportSettings): ReportSettings {
   return {
+    estimateFrom: c.estimateFrom,
+    historyWindowDays: c.historyWindowDays,
+    minHistoryRuns: c.minHistoryRuns,
+    sampleSize: c.sampleSize,
+    maxSampleCredits: c.maxSampleCredits,
+    sampleTimeoutMinutes: c.sampleTimeoutMinutes,
+    budget: c.budget,
+    reserve: c.reserve,
+    confidence: c.confidence,
+    warnThreshold: c.warnThreshold,
+    onExceed: c.onExceed,
+    onApiError: c.onApiError,
+  };
+}
+
+/** Builds the report from the pipeline's pieces; pure. Its `outcome` comes from `outcomeOf`. */
+export function buildReport(parts: ReportParts): Report {
+  const report: Report = {
     schemaVersion: 1,
     tool: { name: CLIENT_NAME, version: VERSION },
     run: parts.run,
-    provider: c.provider,
+    provider: parts.provider,
+    vocabulary: parts.vocabulary,
     subject: parts.subject,
     recordCount: parts.recordCount,
-    settings: {
-      estimateFrom: c.estimateFrom,
-      historyWindowDays: c.historyWindowDays,
-      minHistoryRuns: c.minHistoryRuns,
-      sampleSize: c.sampleSize,
-      maxSampleCredits: c.maxSampleCredits,
-      sampleTimeoutMinutes: c.sampleTimeoutMinutes,
-      budget: c.budget,
-      reserve: c.reserve,
-      confidence: c.confidence,
-      warnThreshold: c.warnThreshold,
-      onExceed: c.onExceed,
-      onApiError: c.onApiError,
-    },
-    decision: parts.outcome.decision,
-    outcome: parts.outcome.action,
+    settings: reportSettings(parts.settings),
+    decision: parts.decision,
+    outcome: 'none',
     reasons: parts.reasons,
     error: parts.error ?? null,
     balance: parts.balance ?? null,
@@ -131,16 +150,22 @@ export function buildReport(parts: ReportParts): Report {
     gate: parts.gate ?? null,
     sample: parts.sample ?? null,
     advice: parts.advice ?? [],
-    observations: (parts.observations ?? []).map((o) => ({
-      id: o.id,
-      recordId: o.recordId,
-      status: o.status,
-      providerCredits: o.providerCredits,
-      executions: o.executions,
-      executionCredits: o.executionCredits,
-      total: observationCost(o),
-    })),
+    observations: (parts.observations ?? []).map(observationRow),
     receipt: parts.receipt ?? null,
+  };
+  report.outcome = OUTCOME_OF_ANNOTATION[outcomeOf(report).annotation.kind];
+  return report;
+}
+
+function observationRow(o: Observation): ObservationRow {
+  return {
+    id: o.id,
+    recordId: o.recordId,
+    status: o.status,
+    providerCredits: o.providerCredits,
+    executions: o.executions,
+    executionCredits: o.executionCredits,
+    total: observationCost(o),
   };
 }
 

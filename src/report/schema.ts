@@ -34,7 +34,17 @@ export const reportSchema = z
       eventName: z.string().nullable(),
       time: z.string(),
     }),
-    provider: z.enum(['cargo', 'venice']),
+    // The registry's provider ids; the schema stays open so a new provider needs no schema change.
+    provider: z.string(),
+    vocabulary: z.object({
+      provider: z.string(),
+      unit: z.string(),
+      part: z.string(),
+      subject: z.string(),
+      observation: z.string(),
+      executions: z.boolean(),
+      perRecordDecimals: z.number().int(),
+    }),
     subject: z.string(),
     recordCount: z.number().int().nullable(),
     settings: z.object({
@@ -71,6 +81,7 @@ export const reportSchema = z
         from: z.string().optional(),
         to: z.string().optional(),
         note: z.string().optional(),
+        why: z.string().optional(),
       })
       .nullable(),
     estimate: z
@@ -123,13 +134,8 @@ export const reportSchema = z
       .nullable(),
     advice: z.array(
       z.object({
-        lever: z.enum([
-          'cheaper-model',
-          'filter-early',
-          'stop-on-failure',
-          'agent-max-steps',
-          'fewer-nodes',
-        ]),
+        // Each provider names its own levers (Cargo: cheaper-model, filter-early, …).
+        lever: z.string(),
         title: z.string(),
         detail: z.string(),
       }),
@@ -149,14 +155,15 @@ export const reportSchema = z
       .object({
         batchUuid: z.string(),
         status: z.string(),
-        stopped: z.enum(['hard-cap', 'interrupted']).nullable(),
+        stopped: z.enum(['hard-cap', 'timeout', 'interrupted', 'watch-failed']).nullable(),
         detached: z.boolean(),
         runsCount: num,
         executedRuns: num,
         failedRuns: num,
         actual: num,
         hardCap: num,
-        byNode: z.array(z.object({ key: z.string(), credits: num, executions: num })),
+        byNode: z.array(z.object({ key: z.string(), credits: num, executions: num, cost: num })),
+        errorMessage: z.string().optional(),
         durationMs: num,
         estimated: num,
         estimatedUpper: num,

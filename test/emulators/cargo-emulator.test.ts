@@ -19,20 +19,55 @@ beforeEach(async () => {
 });
 afterEach(async () => emu.close());
 
+interface WireRun {
+  uuid: string;
+  status: string;
+  finishedAt: string | null;
+  executions: { creditsUsedCount: number }[];
+}
+
+/**
+ * One request straight to the emulator, for endpoints the gate's client does not call (single
+ * runs, workflow lists) and for requests no correct client sends.
+ */
+async function call<T = Record<string, unknown>>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  token = FIXTURE.tokens.admin,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${emu.url}/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+}
+
+const createRun = async (workflowUuid: string, id: string) =>
+  (await call<{ run: WireRun }>('POST', '/orchestration/runs', { workflowUuid, data: { id } })).body
+    .run;
+const getRun = async (uuid: string) =>
+  (await call<{ run: WireRun }>('GET', `/orchestration/runs/${uuid}`)).body.run;
+
 const runCost = (executions: { creditsUsedCount: number }[]) =>
   executions.reduce((sum, e) => sum + e.creditsUsedCount, 0) + 0.01 * executions.length;
 
-describe('Cargo emulator', () => {
+describe('Cargo emulator: runs and billing', () => {
   it('progresses a run pending → running → success over emulated time', async () => {
-    const run = await cargo.createRun({ workflowUuid: ENRICH.uuid, data: { id: 'lead-ok-1' } });
+    const run = await createRun(ENRICH.uuid, 'lead-ok-1');
     expect(run.status).toBe('pending');
     expect(run.executions).toEqual([]);
     emu.model.advance(ENRICH.runDurationMs / 2 + 20);
-    const midway = await cargo.getRun(run.uuid);
+    const midway = await getRun(run.uuid);
     expect(midway.status).toBe('running');
     expect(midway.executions.length).toBeGreaterThan(0);
     emu.model.advance(ENRICH.runDurationMs);
-    const done = await cargo.getRun(run.uuid);
+    const done = await getRun(run.uuid);
     expect(['success', 'error']).toContain(done.status);
     expect(done.finishedAt).not.toBeNull();
     expect(done.executions.length).toBeGreaterThanOrEqual(midway.executions.length);
@@ -40,9 +75,9 @@ describe('Cargo emulator', () => {
 
   it('debits provider credits plus 0.01 per execution, native nodes included', async () => {
     const before = await cargo.getSubscription();
-    const run = await cargo.createRun({ workflowUuid: ROUTE.uuid, data: { id: 'acct-1' } });
+    const run = await createRun(ROUTE.uuid, 'acct-1');
     emu.model.advance(ROUTE.runDurationMs * 2 + 100);
-    const done = await cargo.getRun(run.uuid);
+    const done = await getRun(run.uuid);
     const after = await cargo.getSubscription();
     // 1 start + 24 branch + 6 variables + 1 lookup + 1 end = 33 executions
     expect(done.executions).toHaveLength(33);
@@ -61,18 +96,9 @@ describe('Cargo emulator', () => {
       { cap: 1000 },
     );
     const start = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
-    const credits = await cargo.getUsageMetrics({
-      from: start,
-      to: today,
-      workflowUuid: ENRICH.uuid,
-      unit: 'billing.credits',
-    });
-    const executions = await cargo.getUsageMetrics({
-      from: start,
-      to: today,
-      workflowUuid: ENRICH.uuid,
-      unit: 'orchestration.executions',
-    });
+    const window = { from: start, to: today, workflowUuid: ENRICH.uuid };
+    const credits = await cargo.getUsageMetrics({ ...window, unit: 'billing.credits' });
+    const executions = await cargo.getUsageMetrics({ ...window, unit: 'orchestration.executions' });
     const sum = (m: typeof credits) => m.flatMap((d) => d.items).reduce((s, i) => s + i.count, 0);
     const fromRuns = runs.reduce((s, r) => s + runCost(r.executions), 0);
     expect(sum(credits) + sum(executions) / 100).toBeCloseTo(fromRuns, 6);
@@ -92,29 +118,55 @@ describe('Cargo emulator', () => {
     expect(new Set(grouped.flatMap((d) => d.items.map((i) => i.groupBy)))).toContain(ENRICH.uuid);
   });
 
-  it('answers 400 for a unit outside the three', async () => {
-    const error = await cargo
-      .getUsageMetrics({ from: '2026-01-01', to: '2026-01-02', unit: 'credits' as never })
-      .catch((e: unknown) => e);
-    expect((error as ApiError).status).toBe(400);
+  it('pages runs with limit/offset and counts them', async () => {
+    const count = await cargo.countRuns({
+      workflowUuid: ENRICH.uuid,
+      statuses: ['success', 'error'],
+    });
+    expect(count).toBe(ENRICH.history!.runs);
+    const runs = await cargo.listAllRuns(
+      { workflowUuid: ENRICH.uuid },
+      { cap: 1000, pageSize: 40 },
+    );
+    expect(runs).toHaveLength(count);
+    expect(new Set(runs.map((r) => r.uuid)).size).toBe(count);
+    const times = runs.map((r) => Date.parse(r.createdAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(emu.requests.filter((r) => r.route === 'runs-list')).toHaveLength(4);
   });
+});
 
+describe('Cargo emulator: tokens', () => {
   it('refuses billing to a non-admin token with 403 forbidden, but serves orchestration', async () => {
     const member = new CargoClient({ apiUrl: emu.url, token: FIXTURE.tokens.member, retries: 0 });
     const error = (await member.getSubscription().catch((e: unknown) => e)) as ApiError;
     expect(error.kind).toBe('forbidden');
     expect(error.apiMessage).toBe('forbidden');
     expect(error.message).toContain('admin access');
-    expect((await member.listWorkflows()).length).toBe(FIXTURE.workflows.length);
+    const workflows = await call<{ workflows: unknown[] }>(
+      'GET',
+      '/orchestration/workflows/list',
+      undefined,
+      FIXTURE.tokens.member,
+    );
+    expect(workflows.status).toBe(200);
+    expect(workflows.body.workflows).toHaveLength(FIXTURE.workflows.length);
   });
 
   it('answers 401 to an unknown token', async () => {
     const stranger = new CargoClient({ apiUrl: emu.url, token: 'nobody-knows-this', retries: 0 });
-    expect(((await stranger.listWorkflows().catch((e: unknown) => e)) as ApiError).kind).toBe(
+    expect(((await stranger.getBatch('any').catch((e: unknown) => e)) as ApiError).kind).toBe(
       'auth',
     );
+    const answer = await call('GET', '/orchestration/workflows/list', undefined, 'nobody');
+    expect(answer).toEqual({
+      status: 401,
+      body: { errorMessage: 'Not authorized', reason: 'unauthorized' },
+    });
   });
+});
 
+describe('Cargo emulator: batches', () => {
   it('runs a records batch in waves, cancels it, and stops debiting', async () => {
     const records = Array.from({ length: 12 }, (_, i) => ({ id: `b-${i}` }));
     const batch = await cargo.createBatch({
@@ -156,24 +208,9 @@ describe('Cargo emulator', () => {
     expect(preview.count).toBeGreaterThan(0);
     expect(emu.model.batches.size).toBe(0);
   });
+});
 
-  it('pages runs with limit/offset and counts them', async () => {
-    const count = await cargo.countRuns({
-      workflowUuid: ENRICH.uuid,
-      statuses: ['success', 'error'],
-    });
-    expect(count).toBe(ENRICH.history!.runs);
-    const runs = await cargo.listAllRuns(
-      { workflowUuid: ENRICH.uuid },
-      { cap: 1000, pageSize: 40 },
-    );
-    expect(runs).toHaveLength(count);
-    expect(new Set(runs.map((r) => r.uuid)).size).toBe(count);
-    const times = runs.map((r) => Date.parse(r.createdAt));
-    expect([...times].sort((a, b) => b - a)).toEqual(times);
-    expect(emu.requests.filter((r) => r.route === 'runs-list')).toHaveLength(4);
-  });
-
+describe('Cargo emulator: faults', () => {
   it('injects faults: status, drop, malformed JSON and schema drift', async () => {
     emu.inject('subscription', { kind: 'status', status: 502 }, 1);
     expect(((await cargo.getSubscription().catch((e: unknown) => e)) as ApiError).kind).toBe(
@@ -196,5 +233,115 @@ describe('Cargo emulator', () => {
     expect(drift.kind).toBe('invalid-response');
     expect(drift.message).toContain('subscription.subscriptionCreditsUsedCount');
     expect((await cargo.getSubscription()).uuid).toBe(FIXTURE.subscription.uuid);
+  });
+});
+
+// Requests outside the SDK's types (`@cargo-ai/api` Orchestration.Api / Billing.Api): the real
+// service answers 400 with its error body, and so must the emulator, or a client bug passes.
+const WRONG: [string, 'GET' | 'POST', string, unknown, string][] = [
+  [
+    'an unknown run status',
+    'POST',
+    '/orchestration/runs/list',
+    { statuses: ['bogus'] },
+    'statuses',
+  ],
+  ['a limit that is not a number', 'POST', '/orchestration/runs/list', { limit: 'ten' }, 'limit'],
+  [
+    'a lone status, not a list',
+    'POST',
+    '/orchestration/runs/count',
+    { statuses: 'success' },
+    'statuses',
+  ],
+  [
+    'the query bracket form in a body',
+    'POST',
+    '/orchestration/runs/list',
+    { 'statuses[]': 'finished' },
+    'statuses[]',
+  ],
+  [
+    'an unknown batch status',
+    'GET',
+    '/orchestration/batches/list?statuses=bogus',
+    undefined,
+    'statuses',
+  ],
+  [
+    'a status no batch has',
+    'GET',
+    '/orchestration/batches/list?statuses%5B%5D=finished',
+    undefined,
+    'statuses',
+  ],
+  [
+    'a non-numeric limit in a query',
+    'GET',
+    '/orchestration/batches/list?limit=ten',
+    undefined,
+    'limit',
+  ],
+  ['usage metrics without `to`', 'GET', '/billing/usage/metrics?from=2026-01-01', undefined, 'to'],
+  [
+    'an unknown query parameter',
+    'GET',
+    '/billing/subscriptions?verbose=true',
+    undefined,
+    'verbose',
+  ],
+  [
+    'a JSON body that does not parse',
+    'POST',
+    '/orchestration/runs/count',
+    '{"statuses": [',
+    'JSON',
+  ],
+];
+
+describe('Cargo emulator: refuses requests outside the SDK types', () => {
+  it.each(WRONG)('400 for %s', async (_name, method, path, body, field) => {
+    const answer = await call<{ errorMessage: string; reason: string }>(method, path, body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.reason).toBe('invalidData');
+    expect(answer.body.errorMessage).toContain(field);
+  });
+
+  it('400 for runs/cancel with both uuids and filters, and cancels nothing', async () => {
+    const run = await createRun(ENRICH.uuid, 'keep-running');
+    const answer = await call<{ errorMessage: string; reason: string }>(
+      'POST',
+      '/orchestration/runs/cancel',
+      { workflowUuid: ENRICH.uuid, uuids: [run.uuid], batchUuid: 'any' },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      errorMessage: expect.stringContaining('either by uuids or by filters'),
+      reason: 'invalidData',
+    });
+    expect((await getRun(run.uuid)).status).not.toBe('cancelled');
+    const byUuid = await call('POST', '/orchestration/runs/cancel', {
+      workflowUuid: ENRICH.uuid,
+      uuids: [run.uuid],
+    });
+    expect(byUuid.status).toBe(200);
+    expect((await getRun(run.uuid)).status).toBe('cancelled');
+  });
+
+  it('400 invalidDataKind for a batch whose data kind the SDK does not know', async () => {
+    const answer = await call<{ reason: string }>('POST', '/orchestration/batches', {
+      workflowUuid: ENRICH.uuid,
+      data: { kind: 'csv', records: [] },
+    });
+    expect(answer).toMatchObject({ status: 400, body: { reason: 'invalidDataKind' } });
+    expect(emu.model.batches.size).toBe(0);
+  });
+
+  it('answers 400 for a unit outside the three, through the real client', async () => {
+    const error = await cargo
+      .getUsageMetrics({ from: '2026-01-01', to: '2026-01-02', unit: 'credits' as never })
+      .catch((e: unknown) => e);
+    expect((error as ApiError).status).toBe(400);
+    expect((error as ApiError).reason).toBe('invalidData');
   });
 });

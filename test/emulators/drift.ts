@@ -1,5 +1,7 @@
+export type DriftOp = 'remove' | 'retype' | 'null';
+
 /** Schema drift for the emulators: removes, nulls or retypes the field at a dotted path (`*` = every array item). */
-export function drift(answer: unknown, path: string, op: 'remove' | 'retype' | 'null'): unknown {
+export function drift(answer: unknown, path: string, op: DriftOp): unknown {
   const copy = structuredClone(answer);
   const parts = path.split('.');
   const walk = (node: unknown, i: number): void => {

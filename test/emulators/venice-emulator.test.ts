@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/errors.js';
-import type { Log } from '../../src/providers/provider.js';
+import type { Log } from '../../src/shared/log.js';
 import { VeniceClient } from '../../src/providers/venice/client.js';
 import {
   ADMIN_KEY,

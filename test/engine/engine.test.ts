@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adviseLevers } from '../../src/providers/cargo/advice.js';
+import { adviseCargoLevers } from '../../src/providers/cargo/advice.js';
 import { estimateFromObservations, estimateFromTotals, sum } from '../../src/engine/estimate.js';
 import { decide, jobOutcome } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';
@@ -238,13 +238,13 @@ describe('jobOutcome', () => {
   });
 });
 
-describe('adviseLevers', () => {
+describe('adviseCargoLevers', () => {
   it('names only the levers the data supports, with the numbers', () => {
     const ai = [
       { key: 'start', kind: 'native', credits: 0, executions: 1 },
       { key: 'score', kind: 'connector', action: 'openai.chat', credits: 3, executions: 1 },
     ];
-    const levers = adviseLevers(
+    const levers = adviseCargoLevers(
       estimateFromObservations('history', [obs(3, 2, 'success', ai), obs(3, 2, 'error', ai)]),
     );
     expect(levers.map((l) => l.lever)).toEqual(['cheaper-model', 'stop-on-failure']);
@@ -258,7 +258,7 @@ describe('adviseLevers', () => {
       { key: 'route', kind: 'native', credits: 0, executions: 30 },
       { key: 'crm', kind: 'connector', action: 'hubspot.search', credits: 0.05, executions: 1 },
     ];
-    const levers = adviseLevers(
+    const levers = adviseCargoLevers(
       estimateFromObservations('history', [obs(0.05, 31, 'success', steps)]),
     );
     expect(levers.map((l) => l.lever)).toEqual(['fewer-nodes']);
@@ -284,7 +284,7 @@ describe('adviseLevers', () => {
         executions: 1,
       },
     ];
-    const levers = adviseLevers(
+    const levers = adviseCargoLevers(
       estimateFromObservations('sample', [
         obs(10, 1, 'success', hit),
         obs(0, 1, 'success', miss),
@@ -295,7 +295,7 @@ describe('adviseLevers', () => {
   });
 
   it('says nothing for a free workflow', () => {
-    expect(adviseLevers(estimateFromObservations('history', [obs(0, 0)]))).toEqual([]);
+    expect(adviseCargoLevers(estimateFromObservations('history', [obs(0, 0)]))).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postWebhook } from '../../src/export/webhook.js';
-import type { Log } from '../../src/providers/provider.js';
+import type { Log } from '../../src/shared/log.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from '../emulators/cargo/server.js';
 import { runAction } from '../support/run-action.js';
 

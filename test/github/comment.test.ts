@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOctokit, upsertComment } from '../../src/github/comment.js';
-import type { Log } from '../../src/providers/provider.js';
+import type { Log } from '../../src/shared/log.js';
 import {
   COMMENT_LIMIT,
   changeLine,
@@ -15,6 +15,7 @@ import {
   startGitHubEmulator,
 } from '../emulators/github/server.js';
 import { expectGolden } from '../support/golden.js';
+import type { Report } from '../../src/report/report.js';
 import { fixedReport } from '../support/report-fixtures.js';
 
 const log: Log = { info: () => undefined, warning: () => undefined, debug: () => undefined };
@@ -77,6 +78,19 @@ describe('comment body', () => {
     expect(changeLine(report, undefined)).toBeUndefined();
   });
 
+  it('keeps the time in the marker only, and a digest of what the comment says', () => {
+    const report = fixedReport(1000, 38_000);
+    const body = renderComment(report, { tag: 'wf-golden' });
+    expect(body.split(report.run.time)).toHaveLength(2);
+    const marker = parseMarker(body)!;
+    expect(marker.time).toBe(report.run.time);
+    expect(marker.digest).toMatch(/^[0-9a-f]{16}$/);
+    const later = { ...report, run: { ...report.run, time: '2026-12-01T00:00:00.000Z' } };
+    expect(parseMarker(renderComment(later, { tag: 'wf-golden' }))!.digest).toBe(marker.digest);
+    const other = fixedReport(1001, 38_000);
+    expect(parseMarker(renderComment(other, { tag: 'wf-golden' }))!.digest).not.toBe(marker.digest);
+  });
+
   it("stays under GitHub's limit by shortening the breakdown, saying so, never mid-table", () => {
     const report = fixedReport(1000, 38_000);
     const line = report.estimate!.byNode[0]!;
@@ -108,7 +122,7 @@ describe('upsertComment against the GitHub emulator', () => {
     upsertComment({
       octokit: createOctokit(token, log),
       target: { owner: 'acme', repo: 'leads', issue: 3 },
-      config: { comment: 'always', commentMode: 'update' },
+      policy: { comment: 'always', commentMode: 'update' },
       tag: 'wf',
       decision: 'pass',
       time,
@@ -118,21 +132,70 @@ describe('upsertComment against the GitHub emulator', () => {
   const body = (time: string, text: string) =>
     `${renderMarker({ tag: 'wf', time, projected: 1, limit: 2, decision: 'pass' })}\n${text}`;
 
-  it('makes no API write when the body is unchanged (only the time differs)', async () => {
-    await call(
-      GITHUB_TOKEN,
-      () => body('2026-11-22T00:00:00.000Z', 'same'),
-      '2026-11-22T00:00:00.000Z',
+  /** Upserts what the gate would post for `report`: the real renderer, fed the previous marker. */
+  const post = (report: Report) =>
+    upsertComment({
+      octokit: createOctokit(GITHUB_TOKEN, log),
+      target: { owner: 'acme', repo: 'leads', issue: 3 },
+      policy: { comment: 'always', commentMode: 'update' },
+      tag: 'wf-golden',
+      decision: report.decision,
+      time: report.run.time,
+      render: (previous) =>
+        renderComment(report, {
+          tag: 'wf-golden',
+          previous,
+          artifactUrl: `${report.run.runUrl}/artifacts/1`,
+        }),
+      log,
+    });
+  /** The same gate, run again later as a new workflow run (new time, run id and links). */
+  const rerun = (report: Report, time: string, runId: string): Report => ({
+    ...report,
+    run: {
+      ...report.run,
+      time,
+      runId,
+      runUrl: `https://github.com/acme/leads/actions/runs/${runId}`,
+    },
+  });
+  const patches = () => gh.requests.filter((r) => r.method === 'PATCH').length;
+
+  it('makes no PATCH when a later run renders the same numbers, one when a number changes', async () => {
+    const first = fixedReport(1000, 38_000);
+    expect((await post(first)).action).toBe('created');
+    const written = gh.comments[0]!.body;
+    expect(written).not.toContain(first.run.time + '</sub>');
+
+    const same = await post(rerun(first, '2026-11-22T01:00:00.000Z', '4243'));
+    expect(same.action).toBe('unchanged');
+    expect(patches()).toBe(0);
+    expect(gh.comments[0]!.body).toBe(written);
+
+    const changed = rerun(fixedReport(1200, 38_000), '2026-11-22T02:00:00.000Z', '4244');
+    expect((await post(changed)).action).toBe('updated');
+    expect(patches()).toBe(1);
+    expect(gh.comments[0]!.body).toContain('since the last run (2,248.33 → 2,698.00)');
+
+    // And again unchanged after the change: the change line is not what is compared.
+    const again = await post(rerun(fixedReport(1200, 38_000), '2026-11-22T03:00:00.000Z', '4245'));
+    expect(again.action).toBe('unchanged');
+    expect(patches()).toBe(1);
+    expect(gh.comments).toHaveLength(1);
+  });
+
+  it('updates a comment whose marker predates the digest, once', async () => {
+    const old = { tag: 'wf-golden', time: '2026-11-21T00:00:00.000Z', decision: 'pass' };
+    gh.seed(3, [`${renderMarker({ ...old, projected: 1, limit: 2 })}\nold`], {
+      login: 'github-actions[bot]',
+      type: 'Bot',
+    });
+    const report = fixedReport(1000, 38_000);
+    expect((await post(report)).action).toBe('updated');
+    expect((await post(rerun(report, '2026-11-22T01:00:00.000Z', '4243'))).action).toBe(
+      'unchanged',
     );
-    const writes = () => gh.requests.filter((r) => r.method !== 'GET').length;
-    const before = writes();
-    const result = await call(
-      GITHUB_TOKEN,
-      () => body('2026-11-22T00:05:00.000Z', 'same'),
-      '2026-11-22T00:05:00.000Z',
-    );
-    expect(result.action).toBe('unchanged');
-    expect(writes()).toBe(before);
+    expect(patches()).toBe(1);
   });
 
   it('only takes comments of its own author', async () => {
@@ -150,7 +213,7 @@ describe('upsertComment against the GitHub emulator', () => {
     const result = await upsertComment({
       octokit: createOctokit('not-a-token', log),
       target: { owner: 'acme', repo: 'leads', issue: 3 },
-      config: { comment: 'always', commentMode: 'update' },
+      policy: { comment: 'always', commentMode: 'update' },
       tag: 'wf',
       decision: 'fail',
       time: new Date().toISOString(),

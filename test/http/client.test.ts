@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ApiError } from '../../src/shared/errors.js';
 import { HttpClient, parseRetryAfter } from '../../src/http/client.js';
 import { serializeQuery } from '../../src/http/query.js';
 import { redact } from '../../src/http/redact.js';
-import { hang, json, scriptedServer } from '../support/scripted-server.js';
+import { hang, json, scriptedServer, type Step } from '../support/scripted-server.js';
 // The SDK's own serializer, read from its build (it is not in the package's exports map).
 import { serializeParams } from '../../node_modules/@cargo-ai/api/build/src/fetcher/params.js';
 
@@ -166,6 +166,174 @@ describe('HttpClient retries', () => {
     expect(error.message).not.toContain(TOKEN);
     expect(error.apiMessage).not.toContain(TOKEN);
     expect(error.message).toContain('***');
+  });
+});
+
+/** A step that never answers but tells when the request arrived and when its socket closed. */
+function hangWatched() {
+  let arrived!: () => void;
+  const arrival = new Promise<void>((done) => (arrived = done));
+  let closed = false;
+  const step: Step = (_req, res) => {
+    res.on('close', () => (closed = true));
+    arrived();
+  };
+  return { step, arrival, closed: () => closed };
+}
+
+/** Runs a call to its end and returns what it threw. */
+async function failure(call: Promise<unknown>): Promise<ApiError> {
+  return (await call.then(
+    () => expect.unreachable('the call should have failed'),
+    (e: unknown) => e,
+  )) as ApiError;
+}
+
+describe('HttpClient abort', () => {
+  // Both timeouts are far above any abort here, so an abort that is not honoured shows as a hang.
+  const slow = { timeoutMs: 30_000, totalTimeoutMs: 120_000 };
+
+  it.each(['client', 'request'] as const)(
+    'an abort of the %s signal cuts a hung request at once, without a retry',
+    async (whose) => {
+      const watched = hangWatched();
+      const server = await serve(watched.step);
+      const interrupt = new AbortController();
+      const c = client(server.url, {
+        ...slow,
+        ...(whose === 'client' ? { signal: interrupt.signal } : {}),
+      });
+      const call = c.send({
+        method: 'GET',
+        path: '/slow',
+        ...(whose === 'request' ? { signal: interrupt.signal } : {}),
+      });
+      await watched.arrival;
+      const abortedAt = Date.now();
+      interrupt.abort();
+      const error = await failure(call);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error.kind).toBe('cancelled');
+      expect(error.message).toBe('Test API GET /v1/slow was cancelled in flight');
+      expect(Date.now() - abortedAt).toBeLessThan(2_000);
+      expect(server.hits).toHaveLength(1);
+      // The socket itself was cut, not merely abandoned while the server keeps it open.
+      await vi.waitFor(() => expect(watched.closed()).toBe(true));
+    },
+  );
+
+  it('cuts a response whose body never ends', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"ok":');
+      interrupt.abort();
+    });
+    const interrupt = new AbortController();
+    const error = await failure(
+      client(server.url, slow).send({ method: 'GET', path: '/x', signal: interrupt.signal }),
+    );
+    expect(error.kind).toBe('cancelled');
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it.each([
+    ['a Retry-After wait', json(429, undefined, { 'retry-after': '30' }), {}],
+    ['a backoff sleep', json(503, undefined), { baseDelayMs: 30_000, random: () => 1 }],
+  ] as const)('an abort during %s ends the call at once', async (_what, step, options) => {
+    const server = await serve(step, json(200, { ok: true }));
+    const interrupt = new AbortController();
+    let abortedAt = 0;
+    const c = client(server.url, {
+      ...slow,
+      maxDelayMs: 30_000,
+      ...options,
+      signal: interrupt.signal,
+      // Aborts once the wait has begun, so it is the wait (not the request) that is cut.
+      onRetry: () =>
+        void setTimeout(() => {
+          abortedAt = Date.now();
+          interrupt.abort();
+        }, 20),
+    });
+    const error = await failure(c.send({ method: 'GET', path: '/x' }));
+    expect(error.kind).toBe('cancelled');
+    expect(error.message).toBe('Test API GET /v1/x was cancelled while waiting to retry');
+    expect(Date.now() - abortedAt).toBeLessThan(2_000);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('sends nothing after an abort, even with a sleep that ignores its signal', async () => {
+    const server = await serve(json(503, undefined), json(200, { ok: true }));
+    const interrupt = new AbortController();
+    let wake: () => void = () => undefined;
+    let sleepSignal: AbortSignal | undefined;
+    const requests: string[] = [];
+    const c = client(server.url, {
+      signal: interrupt.signal,
+      // Interrupted once the wait has begun; the sleep itself never ends until woken.
+      sleep: (_ms, signal) => {
+        sleepSignal = signal;
+        interrupt.abort();
+        return new Promise((done) => (wake = done));
+      },
+      onRequest: (info) => requests.push(info.endpoint),
+    });
+    const error = await failure(c.send({ method: 'GET', path: '/x' }));
+    expect(error.kind).toBe('cancelled');
+    // The sleep was told, so a signal-aware sleep clears its timer instead of holding the process.
+    expect(sleepSignal?.aborted).toBe(true);
+    wake();
+    await new Promise((done) => setImmediate(done));
+    expect(requests).toEqual(['GET /v1/x']);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it.each(['client', 'request'] as const)(
+    'an already-aborted %s signal sends nothing',
+    async (whose) => {
+      const server = await serve(json(200, { ok: true }));
+      const requests: string[] = [];
+      const signal = AbortSignal.abort();
+      const c = client(server.url, {
+        onRequest: (info) => requests.push(info.endpoint),
+        ...(whose === 'client' ? { signal } : {}),
+      });
+      const error = await failure(
+        c.json(
+          {
+            method: 'POST',
+            path: '/batches',
+            body: {},
+            ...(whose === 'request' ? { signal } : {}),
+          },
+          ok,
+        ),
+      );
+      expect(error.kind).toBe('cancelled');
+      expect(error.endpoint).toBe('POST /v1/batches');
+      expect(error.message).toBe('Test API POST /v1/batches was cancelled before it was sent');
+      expect(requests).toEqual([]);
+      expect(server.hits).toHaveLength(0);
+    },
+  );
+
+  it('either signal aborts when both are given', async () => {
+    const server = await serve(json(200, { ok: true }));
+    const c = client(server.url, { signal: new AbortController().signal });
+    const error = await failure(
+      c.send({ method: 'GET', path: '/x', signal: AbortSignal.abort('stop') }),
+    );
+    expect(error.kind).toBe('cancelled');
+    expect(error.cause).toBe('stop');
+    expect(server.hits).toHaveLength(0);
+  });
+
+  it('a request with signal: null still goes out after the client is interrupted', async () => {
+    const server = await serve(json(200, { ok: true }));
+    const c = client(server.url, { signal: AbortSignal.abort() });
+    const answer = await c.json({ method: 'POST', path: '/batches/b1/cancel', signal: null }, ok);
+    expect(answer).toEqual({ ok: true });
+    expect(server.hits).toHaveLength(1);
   });
 });
 

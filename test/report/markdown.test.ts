@@ -3,7 +3,7 @@ import { budgetBar, code, inert, renderMarkdown } from '../../src/report/markdow
 import { displayNumber, plainNumber } from '../../src/report/number.js';
 import { reportOutputs } from '../../src/report/report.js';
 import { expectGolden } from '../support/golden.js';
-import { fixedReport } from '../support/report-fixtures.js';
+import { fixedReport, veniceReport } from '../support/report-fixtures.js';
 
 describe('Markdown report', () => {
   it.each([
@@ -14,6 +14,49 @@ describe('Markdown report', () => {
     const report = fixedReport(records, remaining);
     expect(report.decision).toBe(decision);
     expectGolden(`summary-${decision}.md`, renderMarkdown(report));
+  });
+
+  it('renders a Venice summary in USD and SKUs, without executions', () => {
+    const report = veniceReport(5000, 25);
+    const md = renderMarkdown(report);
+    expectGolden('summary-venice.md', md);
+    expect(md).toContain('### Cost by SKU');
+    expect(md).toContain('| SKU | kind | USD / record | share |');
+    expect(md).toMatch(/12 billed requests of scope `all inference` in the last 30 days/);
+    // Six decimals: a USD cost per request rounds to nothing at four.
+    expect(md).toMatch(/Projected \(5,000 records × 0\.\d{6}\)/);
+    expect(md).not.toMatch(/credits|execution|node/i);
+  });
+
+  it('heads a batch stopped at the hard cap with the stop, never a pass', () => {
+    const report = fixedReport(1000, 38_000, {
+      batch: {
+        batchUuid: 'batch-0001',
+        status: 'cancelled',
+        stopped: 'hard-cap',
+        detached: false,
+        runsCount: 1000,
+        executedRuns: 23,
+        failedRuns: 0,
+        actual: 50.02,
+        hardCap: 50,
+        byNode: [],
+        durationMs: 61_000,
+      },
+    });
+    expect(report.decision).toBe('pass');
+    const md = renderMarkdown(report);
+    expect(md.split('\n')[0]).toBe(
+      '## 🛑 Batch cost gate: **stopped at hard cap** — projected 2,248.33 of 38,000.00 credits',
+    );
+    expect(md).not.toContain('✅');
+    expect(md).toContain('**cancelled at the hard cap of 50.00 credits**');
+  });
+
+  it('leaves the time out of the footer when asked (the comment compares bodies without it)', () => {
+    const report = fixedReport(1000, 38_000);
+    expect(renderMarkdown(report)).toContain(report.run.time);
+    expect(renderMarkdown(report, { timeless: true })).not.toContain(report.run.time);
   });
 
   it('renders hostile node slugs inert', () => {
@@ -28,10 +71,10 @@ describe('Markdown report', () => {
   });
 
   it('draws the budget bar with the upper bound', () => {
-    expect(budgetBar(50, 75, 100)).toBe(
+    expect(budgetBar(50, 75, 100, 'credits')).toBe(
       '`▓▓▓▓▓▓▓▓▓▓▒▒▒▒▒░░░░░` 50% of the limit (upper bound 75%)',
     );
-    expect(budgetBar(5, 5, 0)).toContain('no credits within the limit');
+    expect(budgetBar(5, 5, 0, 'USD')).toContain('no USD within the limit');
   });
 });
 

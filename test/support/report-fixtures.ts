@@ -1,10 +1,66 @@
-import { parseConfig } from '../../src/inputs/config.js';
-import { adviseLevers } from '../../src/providers/cargo/advice.js';
+import type { Vocabulary } from '../../src/engine/evidence.js';
 import { estimateFromObservations } from '../../src/engine/estimate.js';
-import { decide, jobOutcome } from '../../src/engine/gate.js';
+import { decide } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';
 import { project } from '../../src/engine/project.js';
-import { buildReport, type Report } from '../../src/report/report.js';
+import { type BatchOutcome, buildReceipt } from '../../src/engine/receipt.js';
+import { adviseCargoLevers } from '../../src/providers/cargo/advice.js';
+import {
+  buildReport,
+  type Report,
+  type ReportSettings,
+  type RunMetadata,
+} from '../../src/report/report.js';
+
+// The providers' words, written out here rather than read from the registry, so a change to
+// the registry shows up as a golden-file diff instead of silently moving both sides.
+export const CARGO_WORDS: Vocabulary = {
+  provider: 'Cargo',
+  unit: 'credits',
+  part: 'node',
+  subject: 'workflow',
+  observation: 'finished run',
+  executions: true,
+  perRecordDecimals: 4,
+};
+
+export const VENICE_WORDS: Vocabulary = {
+  provider: 'Venice',
+  unit: 'USD',
+  part: 'SKU',
+  subject: 'scope',
+  observation: 'billed request',
+  executions: false,
+  perRecordDecimals: 6,
+};
+
+/** The action's defaults, as `parseConfig` gives them for no inputs. */
+export const DEFAULT_SETTINGS: ReportSettings = {
+  estimateFrom: 'auto',
+  historyWindowDays: 30,
+  minHistoryRuns: 10,
+  sampleSize: 10,
+  maxSampleCredits: 50,
+  sampleTimeoutMinutes: 15,
+  budget: undefined,
+  reserve: 0,
+  confidence: 0.9,
+  warnThreshold: 0.8,
+  onExceed: 'fail',
+  onApiError: 'fail',
+};
+
+export const FIXED_RUN: RunMetadata = {
+  repository: 'acme/leads',
+  ref: 'refs/pull/7/merge',
+  sha: 'f00dfeed',
+  runId: '4242',
+  runAttempt: '1',
+  runUrl: 'https://github.com/acme/leads/actions/runs/4242',
+  prNumber: 7,
+  eventName: 'pull_request',
+  time: '2026-11-22T00:00:00.000Z',
+};
 
 /** A fixed, realistic set of observed runs: an enrichment with a pay-on-hit provider and an AI node. */
 export function fixedObservations(slug = 'find_email'): Observation[] {
@@ -41,55 +97,121 @@ export function fixedObservations(slug = 'find_email'): Observation[] {
   });
 }
 
-/** A deterministic report for golden files: `records` records against `remaining` credits. */
+/** Twelve Venice requests: input and output tokens of one model, billed in USD per SKU. */
+export function veniceObservations(): Observation[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const input = 0.00042 + (i % 3) * 0.00011;
+    const output = 0.00118 + (i % 4) * 0.00027;
+    return {
+      id: `req-${String(i).padStart(3, '0')}`,
+      recordId: `req-${String(i).padStart(3, '0')}`,
+      status: 'success',
+      providerCredits: input + output,
+      executions: 0,
+      executionCredits: 0,
+      parts: [
+        { key: 'llama-3.3-70b-llm-input-mtoken', kind: 'sku', credits: input, executions: 0 },
+        { key: 'llama-3.3-70b-llm-output-mtoken', kind: 'sku', credits: output, executions: 0 },
+      ],
+    } satisfies Observation;
+  });
+}
+
+export interface FixtureOptions {
+  budget?: string;
+  slug?: string;
+  /** What a batch launched by `run-batch` did (the receipt is built from it). */
+  batch?: Omit<BatchOutcome, 'hardCap'> & { hardCap?: number };
+}
+
+/** A deterministic Cargo report for golden files: `records` records against `remaining` credits. */
 export function fixedReport(
   records: number,
   remaining: number,
-  options: { budget?: string; slug?: string } = {},
+  options: FixtureOptions = {},
 ): Report {
-  const config = parseConfig({
-    'api-token': 'tok-golden',
-    'workflow-uuid': 'wf-golden',
-    'record-count': String(records),
-    ...(options.budget ? { budget: options.budget } : {}),
-  });
+  const settings: ReportSettings = {
+    ...DEFAULT_SETTINGS,
+    ...(options.budget ? { budget: Number(options.budget) } : {}),
+  };
   const observations = fixedObservations(options.slug);
   const estimate = estimateFromObservations('history', observations);
-  const projection = project(estimate, records, config.confidence);
+  const projection = project(estimate, records, settings.confidence);
   const balance = {
     remaining,
     overageAllowed: false,
     unit: 'credits',
     details: [{ label: 'Plan', value: 'self-serve (monthly)' }],
   };
-  const gate = decide(projection, balance, {
-    budget: config.budget,
-    reserve: config.reserve,
-    warnThreshold: config.warnThreshold,
-  });
+  const gate = decide(projection, balance, settings);
+  const receipt = options.batch
+    ? buildReceipt(
+        { hardCap: gate.limit, ...options.batch },
+        estimate,
+        project(estimate, options.batch.runsCount, settings.confidence),
+      )
+    : null;
   return buildReport({
-    config,
-    run: {
-      repository: 'acme/leads',
-      ref: 'refs/pull/7/merge',
-      sha: 'f00dfeed',
-      runId: '4242',
-      runAttempt: '1',
-      runUrl: 'https://github.com/acme/leads/actions/runs/4242',
-      prNumber: 7,
-      eventName: 'pull_request',
-      time: '2026-11-22T00:00:00.000Z',
-    },
+    settings,
+    provider: 'cargo',
+    vocabulary: CARGO_WORDS,
+    run: FIXED_RUN,
     subject: 'wf-golden',
     recordCount: records,
-    outcome: jobOutcome(gate.decision, config),
+    decision: gate.decision,
     reasons: gate.reasons,
     balance,
-    basis: { source: 'history', n: observations.length, windowDays: 30 },
+    basis: {
+      source: 'history',
+      n: observations.length,
+      windowDays: 30,
+      why: 'auto: 12 finished runs in the window (min-history-runs 10)',
+    },
     estimate,
     projection,
     gate,
-    advice: adviseLevers(estimate),
+    advice: adviseCargoLevers(estimate),
+    observations,
+    receipt,
+  });
+}
+
+/** A deterministic Venice report: `records` records against `remaining` USD. */
+export function veniceReport(records: number, remaining: number): Report {
+  const observations = veniceObservations();
+  const estimate = estimateFromObservations('history', observations);
+  const projection = project(estimate, records, DEFAULT_SETTINGS.confidence);
+  const balance = {
+    remaining,
+    overageAllowed: false,
+    unit: 'USD',
+    details: [
+      { label: 'USD balance', value: remaining.toFixed(2) },
+      { label: 'DIEM balance', value: '0' },
+    ],
+  };
+  const gate = decide(projection, balance, DEFAULT_SETTINGS);
+  return buildReport({
+    settings: DEFAULT_SETTINGS,
+    provider: 'venice',
+    vocabulary: VENICE_WORDS,
+    run: FIXED_RUN,
+    subject: 'all inference',
+    recordCount: records,
+    decision: gate.decision,
+    reasons: gate.reasons,
+    balance,
+    basis: {
+      source: 'history',
+      n: observations.length,
+      windowDays: 30,
+      note: 'about 2,882 tokens per request',
+      why: 'auto: 12 billed requests in the window (min-history-runs 10)',
+    },
+    estimate,
+    projection,
+    gate,
+    advice: [],
     observations,
   });
 }

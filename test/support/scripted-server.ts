@@ -1,38 +1,24 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type LoggedRequest, startLoopback } from '../emulators/loopback.js';
 
 export type Step = (req: IncomingMessage, res: ServerResponse) => void;
 
+export interface ScriptedServer {
+  url: string;
+  /** Every request in arrival order (method, url, headers, body, time). */
+  hits: LoggedRequest[];
+  close(): Promise<void>;
+}
+
 /** A loopback server that answers each request with the next scripted step (the last one repeats). */
-export async function scriptedServer(steps: Step[]) {
-  const hits: { at: number; method: string; url: string; headers: IncomingMessage['headers'] }[] =
-    [];
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    hits.push({
-      at: Date.now(),
-      method: req.method ?? '',
-      url: req.url ?? '',
-      headers: req.headers,
-    });
-    const step = steps[Math.min(hits.length - 1, steps.length - 1)];
-    req.resume();
-    req.on('end', () => step?.(req, res));
+export async function scriptedServer(steps: Step[]): Promise<ScriptedServer> {
+  let answered = 0;
+  const server = await startLoopback(({ req, res }) => {
+    const step = steps[Math.min(answered, steps.length - 1)];
+    answered += 1;
+    step?.(req, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
+  return { url: server.url, hits: server.requests, close: server.close };
 }
 
 export const json =

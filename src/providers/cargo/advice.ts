@@ -1,6 +1,6 @@
 import type { Advice } from '../../engine/advice.js';
 import type { Estimate } from '../../engine/estimate.js';
-
+import { EXECUTION_CHARGE } from './cost.js';
 
 // Integrations whose price is set by a language model (Cargo bills them as `.chat` or
 // `.extractor.*` slugs); a cheaper model is the biggest lever on these.
@@ -16,71 +16,87 @@ const AGENT_STEPS = 5;
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 const credits = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 
-/** The cost levers of Cargo's billing guide that this estimate's data supports. */
-export function adviseCargoLevers(estimate: Estimate): Advice[] {
-  const advice: Advice[] = [];
-  if (estimate.mean <= 0) return advice;
+type Lever = (estimate: Estimate) => Advice | undefined;
 
-  const aiLines = [...estimate.byNode, ...estimate.byAction].filter(
-    (l) =>
-      l.kind !== 'native' &&
-      (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
-      l.share >= SHARE_FOR_MODEL,
-  );
-  const ai = aiLines.sort((a, b) => b.share - a.share)[0];
-  if (ai) {
-    advice.push({
-      lever: 'cheaper-model',
-      title: 'Use a cheaper model',
-      detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
-    });
-  }
+/** A cheaper model for the AI node or action that costs the most. */
+const cheaperModel: Lever = (estimate) => {
+  const ai = [...estimate.byNode, ...estimate.byAction]
+    .filter(
+      (l) =>
+        l.kind !== 'native' &&
+        (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
+        l.share >= SHARE_FOR_MODEL,
+    )
+    .sort((a, b) => b.share - a.share)[0];
+  if (!ai) return undefined;
+  return {
+    lever: 'cheaper-model',
+    title: 'Use a cheaper model',
+    detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
+  };
+};
 
-  const nodes = estimate.byNode;
-  // A pay-on-hit provider that bills on few records still runs on all of them: the records it
-  // finds nothing for are the ones a filter placed before it would skip.
-  const missing = nodes.find(
+// A pay-on-hit provider that bills on few records still runs on all of them: the records it
+// finds nothing for are the ones a filter placed before it would skip.
+const filterEarly: Lever = (estimate) => {
+  const missing = estimate.byNode.find(
     (n) => n.kind === 'connector' && n.share >= 0.1 && n.billedShare > 0 && n.billedShare < 0.6,
   );
-  if (missing) {
-    advice.push({
-      lever: 'filter-early',
-      title: 'Filter records earlier',
-      detail: `“${missing.key}” bills on only ${pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
-    });
-  }
+  if (!missing) return undefined;
+  return {
+    lever: 'filter-early',
+    title: 'Filter records earlier',
+    detail: `“${missing.key}” bills on only ${pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
+  };
+};
 
-  if (estimate.errorShare >= ERROR_SHARE && estimate.errorMean !== null && estimate.errorMean > 0) {
-    advice.push({
-      lever: 'stop-on-failure',
-      title: 'Stop runs early on failure',
-      detail: `${pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
-    });
-  }
+const stopOnFailure: Lever = (estimate) => {
+  if (estimate.errorShare < ERROR_SHARE || estimate.errorMean === null || estimate.errorMean <= 0)
+    return undefined;
+  return {
+    lever: 'stop-on-failure',
+    title: 'Stop runs early on failure',
+    detail: `${pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
+  };
+};
 
-  const agent = nodes.find(
+const agentMaxSteps: Lever = (estimate) => {
+  const agent = estimate.byNode.find(
     (n) => n.kind === 'agent' && (n.executions > AGENT_STEPS || n.share >= SHARE_FOR_MODEL),
   );
-  if (agent) {
-    advice.push({
-      lever: 'agent-max-steps',
-      title: 'Lower maxSteps on agents',
-      detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
-    });
-  }
+  if (!agent) return undefined;
+  return {
+    lever: 'agent-max-steps',
+    title: 'Lower maxSteps on agents',
+    detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
+  };
+};
 
+const fewerNodes: Lever = (estimate) => {
   const executionShare = estimate.executionMean / estimate.mean;
-  if (executionShare >= SHARE_FOR_EXECUTIONS) {
-    const busiest = [...nodes].sort((a, b) => b.executions - a.executions)[0];
-    const where =
-      busiest && busiest.executions > 1
-        ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
-        : '';
-    advice.push({
-      lever: 'fewer-nodes',
-      title: 'Use fewer nodes',
-      detail: `The execution charge (0.01 credit per node execution) is ${pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
-    });
-  }
-  return advice;
+  if (executionShare < SHARE_FOR_EXECUTIONS) return undefined;
+  const busiest = [...estimate.byNode].sort((a, b) => b.executions - a.executions)[0];
+  const where =
+    busiest && busiest.executions > 1
+      ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
+      : '';
+  return {
+    lever: 'fewer-nodes',
+    title: 'Use fewer nodes',
+    detail: `The execution charge (${EXECUTION_CHARGE} credit per node execution) is ${pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
+  };
+};
+
+const LEVERS: readonly Lever[] = [
+  cheaperModel,
+  filterEarly,
+  stopOnFailure,
+  agentMaxSteps,
+  fewerNodes,
+];
+
+/** The cost levers of Cargo's billing guide that this estimate's data supports. */
+export function adviseCargoLevers(estimate: Estimate): Advice[] {
+  if (estimate.mean <= 0) return [];
+  return LEVERS.flatMap((lever) => lever(estimate) ?? []);
 }

@@ -1,145 +1,399 @@
-import { sleepUnlessAborted } from '../../shared/sleep.js';
-import { GateError } from '../../shared/errors.js';
+// The one watcher of every batch the Cargo provider starts, the sample and the batch run-batch
+// launches: create it (and find it again when the creation answer is lost), poll its own status
+// and spend, stop it at the cap, the time bound or an interrupt, and cancel any batch it did not
+// see end, so no batch the gate started goes on spending unwatched.
 import type { BatchOutcome } from '../../engine/receipt.js';
-import type { Log } from '../provider.js';
+import { describeError, type ErrorKind, GateError } from '../../shared/errors.js';
+import {
+  type BatchGuard,
+  type BatchData as LaunchData,
+  LaunchError,
+  type LaunchOptions,
+  type ProviderContext,
+} from '../provider.js';
 import type { BatchData, CargoClient } from './client.js';
+import { billedCredits } from './cost.js';
+import type { Batch, BatchStatus } from './schemas.js';
 
-const TERMINAL = new Set(['success', 'error', 'cancelled', 'skipped']);
+/** The statuses after which a batch neither runs nor bills (reference: `Batch`). */
+export const TERMINAL_STATUSES: ReadonlySet<BatchStatus> = new Set([
+  'success',
+  'error',
+  'cancelled',
+  'skipped',
+]);
 
-export interface GuardDeps {
-  client: CargoClient;
-  workflowUuid: string;
-  log: Log;
-  now?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Cargo advises batches be polled every ~5 s, and every 10–15 s after the first minute. */
-  pollIntervalMs?: (elapsedMs: number) => number;
+/** Failures of a create after which Cargo may still have started the batch (and its billing). */
+const AMBIGUOUS: ReadonlySet<ErrorKind> = new Set([
+  'timeout',
+  'network',
+  'invalid-response',
+  'server',
+  // The job was interrupted while the create was in flight: it may have arrived.
+  'cancelled',
+]);
+/** Clean-up failures worth retrying: the service, or the way to it, may recover. */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set(['timeout', 'network', 'server', 'rate-limited']);
+/** How long a failing clean-up call (a cancel) is retried before the gate says it could not. */
+export const CLEANUP_RETRY_MS = 30_000;
+const CLEANUP_FIRST_DELAY_MS = 1_000;
+const CLEANUP_MAX_DELAY_MS = 8_000;
+/** Slack for the clocks of this machine and Cargo when a batch is matched by creation time. */
+const CLOCK_SKEW_MS = 2_000;
+/** A sleep the job's interrupt does not cut short: clean-up waits must still happen after one. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Why a watched batch was stopped. */
+export type StopReason = NonNullable<BatchOutcome['stopped']>;
+
+/** A batch's state and spend at one poll. */
+export interface BatchProgress {
+  batch: Batch;
+  /** Provider credits plus the execution charge so far. */
+  spent: number;
+  byNode: BatchOutcome['byNode'];
 }
 
-function batchPollInterval(elapsedMs: number): number {
-  if (elapsedMs < 60_000) return 5_000;
-  return elapsedMs < 300_000 ? 10_000 : 15_000;
+/** How one batch is watched. */
+export interface WatchPlan {
+  /** Spend at which the batch is cancelled. */
+  cap: number;
+  /** Bound on the watch; past it the batch is cancelled (`Infinity`: no bound). */
+  timeoutMs: number;
+  /** Wait before the next poll, from the time elapsed and the previous wait. */
+  interval: (elapsedMs: number, previousMs: number | undefined) => number;
+  /** Says how it is going after each poll (a progress line). */
+  report: (progress: BatchProgress, elapsedMs: number) => void;
+}
+
+/** What is known of a batch while it is watched. */
+interface Watch {
+  started: number;
+  cap: number;
+  last: BatchProgress;
+}
+
+export interface WatcherDeps {
+  client: CargoClient;
+  workflowUuid: string;
+  context: ProviderContext;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** API text on one line, so it cannot start a line of its own in the log (a runner command). */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
-export class CargoBatchGuard {
-  private readonly now: () => number;
-  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  private readonly interval: (elapsedMs: number) => number;
+/** Creates, watches and stops Cargo batches. */
+export class CargoBatchWatcher {
+  constructor(private readonly deps: WatcherDeps) {}
 
-  constructor(private readonly deps: GuardDeps) {
-    this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? sleepUnlessAborted;
-    this.interval = deps.pollIntervalMs ?? batchPollInterval;
+  /**
+   * Starts a batch of `size` records (undefined when not known). When the answer is lost, finds
+   * the batch the call may have started and cancels it before rethrowing.
+   */
+  async create(
+    data: BatchData,
+    expected: { size: number | undefined; cap: number },
+  ): Promise<Batch> {
+    const { client, workflowUuid, context } = this.deps;
+    const since = context.now();
+    try {
+      return await client.createBatch({ workflowUuid, data });
+    } catch (error) {
+      if (error instanceof GateError && AMBIGUOUS.has(error.kind)) {
+        await this.cancelOrphans({ since, until: context.now(), ...expected });
+      }
+      throw error;
+    }
   }
 
-  /** Counts a segment's or filter's records with a free preview (nothing runs). */
-  async sizePool(data: BatchData): Promise<number> {
-    const { count } = await this.deps.client.previewBatch({
-      workflowUuid: this.deps.workflowUuid,
-      data,
-    });
-    this.deps.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
-    return count;
+  /**
+   * Polls the batch until it ends on its own, or stops it at the cap, the time bound or an
+   * interrupt. A batch it did not see end is cancelled on every path; a failure once the batch
+   * exists becomes a `LaunchError` carrying what is known of it.
+   */
+  async watch(batch: Batch, plan: WatchPlan): Promise<BatchOutcome> {
+    const w: Watch = {
+      started: this.deps.context.now(),
+      cap: plan.cap,
+      last: { batch, spent: 0, byNode: [] },
+    };
+    let reason: StopReason | null;
+    try {
+      reason = await this.poll(w, plan);
+    } catch (error) {
+      // An interrupt that cut a poll short is an interrupt, not a lost batch.
+      if (!this.deps.context.signal.aborted) {
+        await this.stop(w, 'watch-failed', error);
+        throw this.failure(w, 'watch-failed', error, true);
+      }
+      reason = 'interrupted';
+    }
+    if (reason !== null) await this.stop(w, reason);
+    // After an interrupt no request but a clean-up goes out: what was last seen is the outcome.
+    if (reason === 'interrupted') return this.outcome(w, reason);
+    return this.finish(w, reason);
   }
 
-  /** What the batch has spent so far: its provider credits plus 0.01 per node execution. */
-  private async progress(batchUuid: string, final = false) {
-    const [batch, metrics, finished] = await Promise.all([
-      this.deps.client.getBatch(batchUuid),
-      this.deps.client.getRunMetrics({ workflowUuid: this.deps.workflowUuid, batchUuid }),
-      // At the end, count the runs that really ran: a cancelled batch counts its cancelled runs as executed.
+  /** The outcome of a batch launched and left running (`detach`). */
+  leave(batch: Batch, cap: number): BatchOutcome {
+    const w = { started: this.deps.context.now(), cap, last: { batch, spent: 0, byNode: [] } };
+    return { ...this.outcome(w, null), detached: true };
+  }
+
+  /** The batch's own status and what it has spent; `final` counts the runs that really ran. */
+  async progress(uuid: string, final = false): Promise<BatchProgress> {
+    const { client, workflowUuid } = this.deps;
+    const [batch, metrics, ran] = await Promise.all([
+      client.getBatch(uuid),
+      client.getRunMetrics({ workflowUuid, batchUuid: uuid }),
+      // A cancelled batch counts its cancelled runs as executed; at the end, count those that ran.
       final
-        ? this.deps.client.countRuns({
-            workflowUuid: this.deps.workflowUuid,
-            batchUuid,
-            statuses: ['success', 'error'],
-          })
-        : Promise.resolve(undefined),
+        ? client.countRuns({ workflowUuid, batchUuid: uuid, statuses: ['success', 'error'] })
+        : undefined,
     ]);
-    if (finished !== undefined) batch.executedRunsCount = finished;
     const executions = metrics.reduce((s, m) => s + m.totalExecutionsCount, 0);
     const credits = metrics.reduce((s, m) => s + m.creditsUsedCount, 0);
     return {
-      batch,
-      // The metrics' credits and the batch's agree; the batch's is what Cargo bills.
-      spent: Math.max(batch.creditsUsedCount, credits) + executions / 100,
+      batch: ran === undefined ? batch : { ...batch, executedRunsCount: ran },
+      // The metrics' credits and the batch's agree; the larger is what Cargo has billed.
+      spent: billedCredits(Math.max(batch.creditsUsedCount, credits), executions),
       byNode: metrics.map((m) => ({
         key: m.nodeUuid,
         credits: m.creditsUsedCount,
         executions: m.totalExecutionsCount,
+        cost: billedCredits(m.creditsUsedCount, m.totalExecutionsCount),
       })),
     };
   }
 
-  /** Creates the batch, then (unless detached) watches it to the end or to the cap. */
-  async run(
-    data: BatchData,
-    options: { hardCap: number; detach: boolean; signal: AbortSignal },
-  ): Promise<BatchOutcome> {
-    const { client, log, workflowUuid } = this.deps;
-    const started = this.now();
-    const created = await client.createBatch({ workflowUuid, data });
-    log.info(`Launched batch ${created.uuid} (hard cap ${fmt(options.hardCap)} credits).`);
-    const outcome = (
-      p: Awaited<ReturnType<CargoBatchGuard['progress']>>,
-      stopped: BatchOutcome['stopped'],
-    ): BatchOutcome => ({
-      batchUuid: created.uuid,
-      status: p.batch.status,
-      stopped,
-      detached: options.detach,
-      runsCount: p.batch.runsCount,
-      executedRuns: p.batch.executedRunsCount,
-      failedRuns: p.batch.failedRunsCount,
-      actual: p.spent,
-      hardCap: options.hardCap,
-      byNode: p.byNode,
-      durationMs: this.now() - started,
-    });
-    if (options.detach) {
-      log.info(`detach: leaving batch ${created.uuid} running.`);
-      return outcome({ batch: created, spent: 0, byNode: [] }, null);
-    }
+  /** Polls until the batch ends (null) or a reason to stop it comes up. */
+  private async poll(w: Watch, plan: WatchPlan): Promise<StopReason | null> {
+    const { context } = this.deps;
+    let interval: number | undefined;
     for (;;) {
-      await this.sleep(this.interval(this.now() - started), options.signal);
-      if (options.signal.aborted) return this.stop(created.uuid, 'interrupted', outcome);
-      const p = await this.progress(created.uuid);
-      const done = p.batch.executedRunsCount;
-      const total = p.batch.runsCount;
-      const projectedFinal = done > 0 ? (p.spent / done) * total : p.spent;
-      log.info(
-        `Batch ${created.uuid}: ${done}/${total} runs done, ${fmt(p.spent)} credits spent, ~${fmt(projectedFinal)} projected at this rate (${Math.round((this.now() - started) / 1000)} s).`,
-      );
-      if (TERMINAL.has(p.batch.status))
-        return outcome(await this.progress(created.uuid, true), null);
-      if (p.spent >= options.hardCap) {
-        log.warning(
-          `Batch ${created.uuid} has spent ${fmt(p.spent)} credits, at or past the hard cap of ${fmt(options.hardCap)}: cancelling it.`,
-        );
-        return this.stop(created.uuid, 'hard-cap', outcome);
+      interval = plan.interval(this.elapsed(w), interval);
+      await context.sleep(interval, context.signal);
+      if (context.signal.aborted) return 'interrupted';
+      w.last = await this.progress(w.last.batch.uuid);
+      plan.report(w.last, this.elapsed(w));
+      if (TERMINAL_STATUSES.has(w.last.batch.status)) return this.ended(w.last.batch);
+      if (w.last.spent >= plan.cap) return 'hard-cap';
+      if (this.elapsed(w) >= plan.timeoutMs) return 'timeout';
+    }
+  }
+
+  /** A batch Cargo ended: says so when it did not succeed, in Cargo's own words. */
+  private ended(batch: Batch): null {
+    if (batch.status !== 'success') {
+      const why = batch.errorMessage ? `: ${oneLine(batch.errorMessage)}` : '';
+      this.deps.context.log.warning(`Cargo ended batch ${batch.uuid} as ${batch.status}${why}.`);
+    }
+    return null;
+  }
+
+  /** Reads the final state of a batch that ended or was cancelled. */
+  private async finish(w: Watch, reason: StopReason | null): Promise<BatchOutcome> {
+    try {
+      w.last = await this.progress(w.last.batch.uuid, true);
+    } catch (error) {
+      throw this.failure(w, reason, error, true);
+    }
+    return this.outcome(w, reason);
+  }
+
+  /** Cancels a batch the gate stops watching; a `LaunchError` (not stopped) when it cannot. */
+  private async stop(w: Watch, reason: StopReason, cause?: unknown): Promise<void> {
+    const { log } = this.deps.context;
+    const uuid = w.last.batch.uuid;
+    log.warning(`${stopLine(w, reason, this.elapsed(w), cause)}: cancelling batch ${uuid}.`);
+    let result: Awaited<ReturnType<CargoClient['cancelBatch']>>;
+    try {
+      result = await this.persist(`cancel batch ${uuid}`, () => this.deps.client.cancelBatch(uuid));
+    } catch (error) {
+      throw this.failure(w, reason, error, false);
+    }
+    log.info(result === 'cancelled' ? `Cancelled batch ${uuid}.` : `Batch ${uuid} had finished.`);
+    // What Cargo says of a batch it has just been told to cancel, should it not be read again.
+    if (result === 'cancelled' && !TERMINAL_STATUSES.has(w.last.batch.status)) {
+      w.last = { ...w.last, batch: { ...w.last.batch, status: 'cancelling' } };
+    }
+  }
+
+  /**
+   * Runs a clean-up call, retrying transient failures with growing waits for up to
+   * `CLEANUP_RETRY_MS`. The waits ignore the interrupt: an interrupted job must still cancel.
+   */
+  private async persist<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const { now, sleep, log } = this.deps.context;
+    const started = now();
+    for (let delay = CLEANUP_FIRST_DELAY_MS; ; delay = Math.min(2 * delay, CLEANUP_MAX_DELAY_MS)) {
+      try {
+        return await call();
+      } catch (error) {
+        const transient = error instanceof GateError && TRANSIENT.has(error.kind);
+        if (!transient || now() - started + delay > CLEANUP_RETRY_MS) throw error;
+        log.warning(`Could not ${what} (${describeError(error)}); retrying in ${delay / 1000} s.`);
+        await sleep(delay, NEVER_ABORTED);
       }
     }
   }
 
-  private async stop(
-    batchUuid: string,
-    why: 'hard-cap' | 'interrupted',
-    outcome: (
-      p: Awaited<ReturnType<CargoBatchGuard['progress']>>,
-      stopped: BatchOutcome['stopped'],
-    ) => BatchOutcome,
-  ): Promise<BatchOutcome> {
+  /** Cancels the unfinished batches of the workflow that a lost create may have started. */
+  private async cancelOrphans(lost: OrphanSearch): Promise<void> {
+    const { log } = this.deps.context;
+    let orphans: Batch[];
     try {
-      await this.deps.client.cancelBatch(batchUuid);
-    } catch (error) {
-      throw new GateError(
-        'server',
-        `Could not cancel batch ${batchUuid} (${why}): ${error instanceof Error ? error.message : String(error)}. Cancel it in Cargo now.`,
+      orphans = await this.persist('list the batches of the workflow', () =>
+        this.findOrphans(lost),
       );
+    } catch (error) {
+      log.warning(
+        `Could not check for a batch started by the failed request: ${describeError(error)}. Check the workflow's batches in Cargo.`,
+      );
+      return;
     }
-    return outcome(await this.progress(batchUuid, true), why);
+    const failures: LaunchError[] = [];
+    for (const batch of orphans) {
+      const w: Watch = {
+        started: lost.since,
+        cap: lost.cap,
+        last: { batch, spent: 0, byNode: [] },
+      };
+      await this.stop(w, 'watch-failed').catch((error: LaunchError) => failures.push(error));
+    }
+    if (failures[0]) throw failures[0];
   }
+
+  private async findOrphans(lost: OrphanSearch): Promise<Batch[]> {
+    const open = await this.deps.client.listAllBatches(
+      { workflowUuids: [this.deps.workflowUuid], isFinished: false },
+      { cap: 100, cleanup: true },
+    );
+    return open.filter((b) => {
+      const at = Date.parse(b.createdAt);
+      const inWindow = at >= lost.since - CLOCK_SKEW_MS && at <= lost.until + CLOCK_SKEW_MS;
+      // A batch still querying its records has no runs yet.
+      const sized = lost.size === undefined || b.runsCount === lost.size || b.runsCount === 0;
+      return inWindow && sized;
+    });
+  }
+
+  /** A `LaunchError` carrying what is known of the batch. */
+  private failure(
+    w: Watch,
+    reason: StopReason | null,
+    cause: unknown,
+    stopped: boolean,
+  ): LaunchError {
+    const uuid = w.last.batch.uuid;
+    const kind = cause instanceof GateError ? cause.kind : 'server';
+    const message = stopped
+      ? `Lost sight of batch ${uuid} (${describeError(cause)}); it was stopped, having spent at least ${fmt(w.last.spent)} credits.`
+      : `Could not cancel batch ${uuid} (${describeError(cause)}). Cancel it in Cargo now: it may still be spending.`;
+    return new LaunchError(kind, message, { outcome: this.outcome(w, reason), stopped, cause });
+  }
+
+  private outcome(w: Watch, stopped: StopReason | null): BatchOutcome {
+    const { batch, spent, byNode } = w.last;
+    return {
+      batchUuid: batch.uuid,
+      status: batch.status,
+      stopped,
+      detached: false,
+      runsCount: batch.runsCount,
+      executedRuns: batch.executedRunsCount,
+      failedRuns: batch.failedRunsCount,
+      actual: spent,
+      hardCap: w.cap,
+      byNode,
+      ...(batch.errorMessage ? { errorMessage: oneLine(batch.errorMessage) } : {}),
+      durationMs: this.deps.context.now() - w.started,
+    };
+  }
+
+  private elapsed(w: Watch): number {
+    return this.deps.context.now() - w.started;
+  }
+}
+
+interface OrphanSearch {
+  /** When the create was sent and when its failure came back. */
+  since: number;
+  until: number;
+  size: number | undefined;
+  cap: number;
+}
+
+/** Why a batch is being cancelled, for the log. */
+function stopLine(w: Watch, reason: StopReason, elapsedMs: number, cause: unknown): string {
+  const spent = `${fmt(w.last.spent)} credits`;
+  if (reason === 'hard-cap') return `Spent ${spent}, at or past the cap of ${fmt(w.cap)}`;
+  if (reason === 'timeout') {
+    return `Still running after ${Math.round(elapsedMs / 1000)} s and ${spent}, past the watch's time bound`;
+  }
+  if (reason === 'interrupted') return `Interrupted after ${spent}`;
+  return cause === undefined
+    ? 'The creation answer was lost'
+    : `Lost sight of the batch (${describeError(cause)})`;
+}
+
+/** Cargo advises polling batches every ~5 s, and every 10–15 s after the first minute. */
+export function batchPollInterval(elapsedMs: number): number {
+  if (elapsedMs < 60_000) return 5_000;
+  return elapsedMs < 300_000 ? 10_000 : 15_000;
+}
+
+/** Records a batch's data lists, when it lists them (a segment or filter is sized by Cargo). */
+function recordsIn(data: BatchData): number | undefined {
+  if (data.kind === 'records' && Array.isArray(data.records)) return data.records.length;
+  if (data.kind === 'recordIds' && Array.isArray(data.ids)) return data.ids.length;
+  return undefined;
+}
+
+/** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
+export class CargoBatchGuard implements BatchGuard {
+  constructor(
+    private readonly deps: WatcherDeps,
+    private readonly watcher = new CargoBatchWatcher(deps),
+  ) {}
+
+  /** Counts a segment's or filter's records with a free preview (nothing runs). */
+  async sizePool(data: LaunchData): Promise<number> {
+    const { count } = await this.deps.client.previewBatch({
+      workflowUuid: this.deps.workflowUuid,
+      data,
+    });
+    this.deps.context.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
+    return count;
+  }
+
+  /**
+   * Creates the batch, then (unless detached) watches it to the end, the hard cap, or
+   * `timeoutMs` when given (`batch-timeout-minutes`).
+   */
+  async run(
+    data: LaunchData,
+    options: LaunchOptions & { timeoutMs?: number },
+  ): Promise<BatchOutcome> {
+    const { context } = this.deps;
+    const batch = await this.watcher.create(data, { size: recordsIn(data), cap: options.hardCap });
+    context.log.info(`Launched batch ${batch.uuid} (hard cap ${fmt(options.hardCap)} credits).`);
+    if (options.detach) {
+      context.log.info(`detach: leaving batch ${batch.uuid} running.`);
+      return this.watcher.leave(batch, options.hardCap);
+    }
+    return this.watcher.watch(batch, {
+      cap: options.hardCap,
+      timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+      interval: (elapsedMs) => (context.batchPollIntervalMs ?? batchPollInterval)(elapsedMs),
+      report: (p, elapsedMs) => context.log.info(progressLine(p, elapsedMs)),
+    });
+  }
+}
+
+function progressLine({ batch, spent }: BatchProgress, elapsedMs: number): string {
+  const done = batch.executedRunsCount;
+  const projectedFinal = done > 0 ? (spent / done) * batch.runsCount : spent;
+  return `Batch ${batch.uuid}: ${done}/${batch.runsCount} runs done, ${fmt(spent)} credits spent, ~${fmt(projectedFinal)} projected at this rate (${Math.round(elapsedMs / 1000)} s).`;
 }

@@ -12,12 +12,14 @@ export interface CargoClientOptions {
   timeoutMs?: number;
   retries?: number;
   totalTimeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: HttpClientOptions['sleep'];
   random?: () => number;
   now?: () => number;
   dispatcher?: Dispatcher;
   onRetry?: HttpClientOptions['onRetry'];
   onRequest?: HttpClientOptions['onRequest'];
+  /** The job's abort signal: an interrupt aborts requests in flight (a batch cancel excepted). */
+  signal?: AbortSignal;
 }
 
 export type UsageUnit = 'billing.credits' | 'orchestration.executions' | 'storage.records';
@@ -67,7 +69,13 @@ const BILLING_PREFIX = '/billing/';
 
 /** Cargo's REST API with the wire conventions of the official SDK `@cargo-ai/api`. */
 export class CargoClient {
-  readonly http: HttpClient;
+  private readonly http: HttpClient;
+  /**
+   * Sends the clean-up calls (cancelling a batch, finding one whose creation answer was lost).
+   * The job's abort signal does not reach it, so an interrupt still stops a batch; it makes one
+   * attempt per call because the batch watcher retries with its own bounded backoff.
+   */
+  private readonly cleanupHttp: HttpClient;
 
   constructor(options: CargoClientOptions) {
     const headers: Record<string, string> = {
@@ -76,7 +84,7 @@ export class CargoClient {
       'x-cargo-origin': CLIENT_NAME,
       'x-cargo-origin-version': VERSION,
     };
-    this.http = new HttpClient({
+    const common: HttpClientOptions = {
       service: 'Cargo API',
       baseUrl: `${options.apiUrl.replace(/\/+$/, '')}/v1`,
       headers,
@@ -98,12 +106,18 @@ export class CargoClient {
         'onRetry',
         'onRequest',
       ]),
-    });
+    };
+    this.http = new HttpClient({ ...common, ...pick(options, ['signal']) });
+    this.cleanupHttp = new HttpClient({ ...common, retries: 0 });
   }
 
-  private async call<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    req: HttpRequest,
+    schema: S,
+    http = this.http,
+  ): Promise<z.output<S>> {
     try {
-      return await this.http.json(req, schema);
+      return await http.json(req, schema);
     } catch (error) {
       throw explain(error, req.path);
     }
@@ -126,28 +140,6 @@ export class CargoClient {
     ).metrics;
   }
 
-  /** 4. Runs the workflow on one record. Not retried on 5xx: a retry could run (and bill) it twice. */
-  async createRun(payload: {
-    workflowUuid: string;
-    releaseUuid?: string;
-    data: unknown;
-  }): Promise<s.Run> {
-    const req: HttpRequest = {
-      method: 'POST',
-      path: '/orchestration/runs',
-      body: payload,
-      idempotent: false,
-    };
-    return (await this.call(req, s.runAnswer)).run;
-  }
-
-  /** 5. One run with its context. */
-  async getRun(uuid: string): Promise<s.Run> {
-    return (
-      await this.call({ method: 'GET', path: `/orchestration/runs/${enc(uuid)}` }, s.getRunAnswer)
-    ).run;
-  }
-
   /** 6. One page of runs. */
   async listRuns(
     filter: RunsFilter & { limit?: number; offset?: number },
@@ -166,17 +158,6 @@ export class CargoClient {
         s.runsCountAnswer,
       )
     ).count;
-  }
-
-  /** 8. Cancels runs by uuid or by filter. */
-  async cancelRuns(
-    payload: { workflowUuid: string; uuids?: string[] } & RunsFilter,
-  ): Promise<void> {
-    await this.http
-      .send({ method: 'POST', path: '/orchestration/runs/cancel', body: payload })
-      .catch((e: unknown) => {
-        throw explain(e, '/orchestration/runs/cancel');
-      });
   }
 
   /** 9. Per-node execution counts and provider credits. */
@@ -217,22 +198,30 @@ export class CargoClient {
     ).batch;
   }
 
-  /** 12. One page of batches. */
+  /** 12. One page of batches; `cleanup` sends it even after an interrupt, in one attempt. */
   async listBatches(
     filter: BatchesFilter & { limit?: number; offset?: number },
+    options: { cleanup?: boolean } = {},
   ): Promise<s.Batch[]> {
     return (
       await this.call(
         { method: 'GET', path: '/orchestration/batches/list', query: { ...filter } },
         s.batchesListAnswer,
+        options.cleanup === true ? this.cleanupHttp : this.http,
       )
     ).batches;
   }
 
-  /** 13. Cancels a batch; `batchAlreadyFinished` is not an error for a caller that only wants it stopped. */
+  /**
+   * 13. Cancels a batch, even after an interrupt, in one attempt; `batchAlreadyFinished` is not
+   * an error for a caller that only wants it stopped.
+   */
   async cancelBatch(uuid: string): Promise<'cancelled' | 'already-finished'> {
     try {
-      await this.http.send({ method: 'POST', path: `/orchestration/batches/${enc(uuid)}/cancel` });
+      await this.cleanupHttp.send({
+        method: 'POST',
+        path: `/orchestration/batches/${enc(uuid)}/cancel`,
+      });
       return 'cancelled';
     } catch (error) {
       if (error instanceof ApiError && error.reason === 'batchAlreadyFinished')
@@ -250,40 +239,6 @@ export class CargoClient {
       { method: 'POST', path: '/orchestration/batches/preview', body: payload },
       s.batchPreviewAnswer,
     );
-  }
-
-  /** 15. The workspace's workflows (they carry no name; plays and tools do). */
-  async listWorkflows(): Promise<z.output<typeof s.workflowsListAnswer>['workflows']> {
-    return (
-      await this.call(
-        { method: 'GET', path: '/orchestration/workflows/list' },
-        s.workflowsListAnswer,
-      )
-    ).workflows;
-  }
-
-  /** 16. Plays, with names, for naming a workflow in reports. */
-  async listPlays(): Promise<z.output<typeof s.playsListAnswer>['plays']> {
-    return (
-      await this.call({ method: 'GET', path: '/orchestration/plays/list' }, s.playsListAnswer)
-    ).plays;
-  }
-
-  /** 16. Tools, with names. */
-  async listTools(): Promise<z.output<typeof s.toolsListAnswer>['tools']> {
-    return (
-      await this.call({ method: 'GET', path: '/orchestration/tools/list' }, s.toolsListAnswer)
-    ).tools;
-  }
-
-  /** 17. The token's workspace. */
-  async getCurrentWorkspace(): Promise<{ uuid: string; name: string }> {
-    return (
-      await this.call(
-        { method: 'GET', path: '/workspaceManagement/workspaces/current' },
-        s.currentWorkspaceAnswer,
-      )
-    ).workspace;
   }
 
   /**
@@ -312,13 +267,16 @@ export class CargoClient {
   /** Every batch matching `filter`, paging until a short page or `cap`. */
   async listAllBatches(
     filter: BatchesFilter,
-    options: { cap?: number; pageSize?: number } = {},
+    options: { cap?: number; pageSize?: number; cleanup?: boolean } = {},
   ): Promise<s.Batch[]> {
     const cap = options.cap ?? 500;
     const pageSize = Math.min(options.pageSize ?? 100, cap);
     const batches: s.Batch[] = [];
     for (let offset = 0; batches.length < cap; offset += pageSize) {
-      const page = await this.listBatches({ ...filter, limit: pageSize, offset });
+      const page = await this.listBatches(
+        { ...filter, limit: pageSize, offset },
+        { cleanup: options.cleanup === true },
+      );
       batches.push(...page);
       if (page.length < pageSize) break;
     }

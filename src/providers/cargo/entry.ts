@@ -12,6 +12,7 @@ export const CARGO: ProviderEntry = {
     unit: 'credits',
     part: 'node',
     subject: 'workflow',
+    observation: 'finished run',
     executions: true,
     perRecordDecimals: 4,
   },

@@ -93,12 +93,6 @@ export const run = z.object({
 });
 export type Run = z.output<typeof run>;
 
-export const runAnswer = z.object({ run });
-export const getRunAnswer = z.object({
-  run,
-  runContext: z.unknown(),
-  runComputedConfigs: z.unknown(),
-});
 export const runsListAnswer = z.object({ runs: z.array(run), count });
 export const runsCountAnswer = z.object({ count });
 export const runMetricsAnswer = z.object({
@@ -146,22 +140,6 @@ export const batchPreviewAnswer = z.object({
   records: z.array(z.record(z.string(), z.unknown())),
   columns: z.array(z.unknown()).nullish(),
   count,
-});
-
-export const workflowsListAnswer = z.object({
-  workflows: z.array(
-    z.object({
-      uuid: z.string(),
-      playUuid: z.string().nullish(),
-      toolUuid: z.string().nullish(),
-    }),
-  ),
-});
-const named = z.object({ uuid: z.string(), name: z.string(), workflowUuid: z.string() });
-export const playsListAnswer = z.object({ plays: z.array(named) });
-export const toolsListAnswer = z.object({ tools: z.array(named) });
-export const currentWorkspaceAnswer = z.object({
-  workspace: z.object({ uuid: z.string(), name: z.string() }),
 });
 
 /** `{"errorMessage": "...", "reason": "..."}`, Cargo's error body; either may be missing. */

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../http/client.js';
-import type { Log } from '../provider.js';
+import type { Log } from '../../shared/log.js';
 import * as s from './schemas.js';
 
 export interface VeniceClientOptions {
@@ -14,6 +14,8 @@ export interface VeniceClientOptions {
   sleep?: (ms: number) => Promise<void>;
   dispatcher?: Dispatcher;
   onRequest?: HttpClientOptions['onRequest'];
+  /** Aborts requests in flight when the job is interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface LedgerWindow {
@@ -40,6 +42,7 @@ export class VeniceClient {
     if (options.sleep) rest.sleep = options.sleep;
     if (options.dispatcher) rest.dispatcher = options.dispatcher;
     if (options.onRequest) rest.onRequest = options.onRequest;
+    if (options.signal) rest.signal = options.signal;
     this.http = new HttpClient({
       service: 'Venice API',
       baseUrl: options.apiUrl.replace(/\/+$/, ''),

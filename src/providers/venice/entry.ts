@@ -10,6 +10,7 @@ export const VENICE: ProviderEntry = {
     unit: 'USD',
     part: 'SKU',
     subject: 'scope',
+    observation: 'billed request',
     executions: false,
     perRecordDecimals: 6,
   },

@@ -1,9 +1,10 @@
-import { sleepUnlessAborted } from '../../shared/sleep.js';
 import { spawn } from 'node:child_process';
-import { estimateFromObservations } from '../../engine/estimate.js';
+import { emptyEstimate, estimateFromObservations } from '../../engine/estimate.js';
 import type { CostPart, Observation } from '../../engine/observation.js';
 import { ApiError, GateError } from '../../shared/errors.js';
-import type { BalanceReport, EstimateOutcome, EstimatePlan, Log, Provider } from '../provider.js';
+import type { BalanceReport, EstimateOutcome } from '../../engine/evidence.js';
+import type { Log } from '../../shared/log.js';
+import type { ProviderContext, Provider, SampleCapability, WindowPlan } from '../provider.js';
 import type { LedgerWindow, VeniceClient } from './client.js';
 import type { LedgerEntry } from './schemas.js';
 
@@ -13,15 +14,13 @@ const DEBIT_ORDER = ['DIEM', 'EARNED_CREDITS', 'BUNDLED_CREDITS', 'USD'] as cons
 
 export interface VeniceSourceDeps {
   client: VeniceClient;
-  log: Log;
+  context: ProviderContext;
   skuFilter: RegExp | undefined;
   requestsPerRecord: number;
   sampleCommand: string | undefined;
   recordsFile: string | undefined;
   sampleSize: number;
   ledgerSettleMs: number;
-  now?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** What one request cost, aggregated from its ledger entries. */
@@ -35,15 +34,20 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 
 
 /** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
 export class VeniceSource implements Provider {
-  readonly name = 'venice' as const;
   readonly subject: string;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly sample: SampleCapability;
+  private readonly log: Log;
 
   constructor(private readonly deps: VeniceSourceDeps) {
     this.subject = deps.skuFilter ? `sku ~ ${deps.skuFilter.source}` : 'all inference';
-    this.now = deps.now ?? Date.now;
-    this.sleep = deps.sleep ?? sleepUnlessAborted;
+    this.log = deps.context.log;
+    this.sample = {
+      missing: () =>
+        deps.sampleCommand === undefined
+          ? 'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.'
+          : undefined,
+      run: () => this.fromSample(deps.context.signal),
+    };
   }
 
   async readBalance(): Promise<BalanceReport> {
@@ -66,30 +70,6 @@ export class VeniceSource implements Provider {
     return { remaining, overageAllowed: false, unit: 'USD', details };
   }
 
-  async estimate(
-    plan: EstimatePlan,
-    _balance: Promise<BalanceReport>,
-    signal: AbortSignal,
-  ): Promise<EstimateOutcome> {
-    if (plan.source === 'metrics') {
-      throw new GateError(
-        'estimate',
-        'estimate-from metrics is for Cargo; for Venice use history (the ledger) or sample (sample-command).',
-      );
-    }
-    const wantsSample =
-      plan.source === 'sample' || (plan.source === 'auto' && this.deps.sampleCommand !== undefined);
-    if (wantsSample) return this.fromSample(signal);
-    const history = await this.fromHistory(plan);
-    if (plan.source === 'auto' && history.observations.length < plan.minHistoryRuns) {
-      throw new GateError(
-        'estimate',
-        `The Venice ledger has ${history.observations.length} requests${this.deps.skuFilter ? ` matching sku-filter` : ''} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}). Add sample-command to measure a sample, widen history-window-days, or lower min-history-runs.`,
-      );
-    }
-    return history;
-  }
-
   /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
   private async readRequests(window: LedgerWindow): Promise<Map<string, RequestCost>> {
     const requests = new Map<string, RequestCost>();
@@ -102,7 +82,7 @@ export class VeniceSource implements Provider {
       // An older deployment without usage-history: read the page-based endpoint instead.
       if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
         this.useLegacy = true;
-        this.deps.log.info(
+        this.log.info(
           'GET /billing/usage-history is not served here; trying GET /billing/usage.',
         );
         return this.readRequests(window);
@@ -158,8 +138,9 @@ export class VeniceSource implements Provider {
     });
   }
 
-  private async fromHistory(plan: EstimatePlan): Promise<EstimateOutcome> {
-    const end = this.now();
+  /** The window's billed requests, one observation each (scaled by requests-per-record); may be none. */
+  async history(plan: WindowPlan): Promise<EstimateOutcome> {
+    const end = this.deps.context.now();
     const window = { start: new Date(end - plan.windowDays * DAY_MS), end: new Date(end) };
     const requests = await this.readRequests(window);
     const observations = this.observations(requests, this.deps.requestsPerRecord);
@@ -177,25 +158,24 @@ export class VeniceSource implements Provider {
       to: window.end.toISOString(),
       note: `about ${Math.round(tokens).toLocaleString('en-US')} tokens per request${perRecord}`,
     };
-    if (observations.length === 0) {
-      throw new GateError(
-        'estimate',
-        `No inference was billed in the last ${plan.windowDays} days${this.deps.skuFilter ? ' for sku-filter' : ''}: nothing to estimate from. Use sample-command.`,
-      );
-    }
-    return { estimate: estimateFromObservations('history', observations), observations, basis };
+    const estimate =
+      observations.length === 0
+        ? emptyEstimate('history')
+        : estimateFromObservations('history', observations);
+    return { estimate, observations, basis };
   }
 
   /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
   private async fromSample(signal: AbortSignal): Promise<EstimateOutcome> {
-    const { sampleCommand, sampleSize, log } = this.deps;
+    const { sampleCommand, sampleSize } = this.deps;
+    const { log, now, sleep } = { ...this.deps.context };
     if (!sampleCommand) {
       throw new GateError(
         'estimate',
         'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.',
       );
     }
-    const started = this.now();
+    const started = now();
     log.info(`Sample: running sample-command for ${sampleSize} records.`);
     await runCommand(
       sampleCommand,
@@ -206,12 +186,12 @@ export class VeniceSource implements Provider {
       signal,
       log,
     );
-    const finished = this.now();
+    const finished = now();
     if (this.deps.ledgerSettleMs > 0) {
       log.info(
         `Sample: waiting ${Math.round(this.deps.ledgerSettleMs / 1000)} s for the ledger to catch up.`,
       );
-      await this.sleep(this.deps.ledgerSettleMs, signal);
+      await sleep(this.deps.ledgerSettleMs, signal);
     }
     if (signal.aborted)
       throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');

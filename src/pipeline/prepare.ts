@@ -1,0 +1,77 @@
+// What is read from local files before any network call, so a bad file fails first.
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { BatchDataSetting, Config } from '../inputs/config.js';
+import { type BatchRecord, readRecordsFile } from '../inputs/records-file.js';
+import { ConfigError } from '../shared/errors.js';
+
+/** What is read from local files before any network call. */
+export interface PreparedInputs {
+  /** Records in the batch; undefined when a segment or filter must be sized by a preview. */
+  recordCount: number | undefined;
+  /** The records a sample would run, cut to `sample-size`. */
+  sampleRecords: BatchRecord[];
+  /** The batch `run-batch` launches. */
+  batchData: BatchDataSetting | undefined;
+}
+
+/** Reads `records-file`, `sample-records` and checks local paths; throws a `ConfigError` naming the input. */
+export async function prepareInputs(config: Config): Promise<PreparedInputs> {
+  await checkPrometheusDir(config.prometheusFile);
+  // A batch launched from records-file sends every record, so then the whole file is kept.
+  const launchesFile = config.runBatch && config.batchData === undefined;
+  const file =
+    config.recordsFile === undefined
+      ? undefined
+      : await readRecordsFile(
+          config.recordsFile,
+          launchesFile ? Number.POSITIVE_INFINITY : config.sampleSize,
+        );
+  if (
+    launchesFile &&
+    file &&
+    config.recordCount !== undefined &&
+    config.recordCount !== file.count
+  ) {
+    // The priced count must be the launched count: pricing 10 and launching 2,000 is how money is lost.
+    throw new ConfigError(
+      'record-count',
+      `is ${config.recordCount}, but run-batch would launch the ${file.count} records of records-file; remove record-count or make them agree`,
+    );
+  }
+  const batchData =
+    config.batchData ??
+    (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
+  const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
+  const sampleRecords = await sampleRecordsOf(config, file?.firstRecords ?? []);
+  return { recordCount, sampleRecords: sampleRecords.slice(0, config.sampleSize), batchData };
+}
+
+async function checkPrometheusDir(path: string | undefined): Promise<void> {
+  if (path === undefined) return;
+  const dir = dirname(path);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new ConfigError(
+      'prometheus-file',
+      `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`,
+    );
+  }
+}
+
+/** `sample-records` when given (inline or a file), else the first records of `records-file`. */
+async function sampleRecordsOf(config: Config, fromFile: BatchRecord[]): Promise<BatchRecord[]> {
+  const setting = config.sampleRecords;
+  if (setting?.kind === 'inline') return setting.records;
+  if (setting?.kind === 'file') {
+    return (await readRecordsFile(setting.path, config.sampleSize, 'sample-records')).firstRecords;
+  }
+  return fromFile;
+}
+
+/** Records in batch data that lists them; undefined for a segment or filter (a preview counts those). */
+function countOfBatchData(data: BatchDataSetting | undefined): number | undefined {
+  if (data?.kind === 'records' && Array.isArray(data.records)) return data.records.length;
+  if (data?.kind === 'recordIds' && Array.isArray(data.ids)) return data.ids.length;
+  return undefined;
+}

@@ -1,0 +1,84 @@
+// The report for a terminal: the same blocks as the Markdown summary, as plain text with
+// aligned columns. No Markdown escapes, HTML or backticks; and nothing from an API can reach
+// the terminal as a control sequence (an ESC could recolour, move the cursor or retitle it).
+import { type Block, footerParts, type Line, reportBlocks, type Span } from './document.js';
+import type { Report } from './report.js';
+
+// C0 controls, DEL and C1 controls (0x9b is a one-byte CSI), and the bidirectional overrides
+// that can make text read differently from what it is ("Trojan Source").
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text safe to print: line breaks become a space, other control characters are dropped. */
+export function terminalSafe(text: string): string {
+  return text.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+}
+
+function span(s: Span): string {
+  if (typeof s === 'string') return s;
+  if ('code' in s) return s.code;
+  if ('untrusted' in s) return s.untrusted;
+  return s.strong;
+}
+
+/** Every span is made safe, ours too: a reason can quote a name from the API. */
+function line(spans: Line): string {
+  return terminalSafe(spans.map(span).join(''));
+}
+
+/** Width in terminal columns, counting code points (the report's symbols are one column wide). */
+function width(text: string): number {
+  return [...text].length;
+}
+
+function pad(text: string, size: number, align: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, size - width(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/** Columns two spaces apart, each as wide as its widest cell; a dashed rule under the titles. */
+function table(block: Extract<Block, { kind: 'table' }>): string {
+  const cells = block.rows.map((r) => r.map(line));
+  const titles = block.columns.map((c) => terminalSafe(c.title));
+  const sizes = titles.map((t, i) => Math.max(width(t), ...cells.map((r) => width(r[i] ?? ''))));
+  const format = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, sizes[i] ?? 0, block.columns[i]?.align ?? 'left'))
+      .join('  ')
+      .trimEnd();
+  const rows = cells.map(format);
+  if (titles.every((t) => t === '')) return rows.join('\n');
+  return [format(titles), format(sizes.map((s) => '-'.repeat(s))), ...rows].join('\n');
+}
+
+function heading(text: string): string {
+  const safe = terminalSafe(text);
+  return `${safe}\n${'-'.repeat(width(safe))}`;
+}
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case 'title':
+      return line(b.line);
+    case 'paragraph':
+      return line(b.line);
+    case 'quote':
+      return b.lines.map((l) => `  ${line(l)}`).join('\n');
+    case 'heading':
+      return heading(b.text);
+    case 'list':
+      return b.items.map((l) => `- ${line(l)}`).join('\n');
+    case 'table':
+      return table(b);
+    case 'details':
+      return [heading(b.summary), ...b.blocks.map(block)].join('\n\n');
+  }
+}
+
+/** The report as plain terminal text: what the CLI prints by default (`--format text`). */
+export function renderText(report: Report): string {
+  const parts = reportBlocks(report).map(block);
+  parts.push(footerParts(report).map(terminalSafe).join(' · '));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderText, terminalSafe } from '../../src/report/text.js';
+import { expectGolden } from '../support/golden.js';
+import { fixedReport, veniceReport } from '../support/report-fixtures.js';
+
+describe('terminal text report', () => {
+  it.each([
+    ['pass', 38_000],
+    ['fail', 2_000],
+  ] as const)('renders the %s summary as plain text', (decision, remaining) => {
+    const report = fixedReport(1000, remaining);
+    expect(report.decision).toBe(decision);
+    expectGolden(`summary-${decision}.txt`, renderText(report));
+  });
+
+  it('renders Venice in its own words', () => {
+    const text = renderText(veniceReport(5000, 25));
+    expectGolden('summary-venice.txt', text);
+    expect(text).toContain('Cost by SKU');
+    expect(text).not.toMatch(/credits|execution/i);
+  });
+
+  it('has no Markdown, HTML or backticks', () => {
+    const text = renderText(fixedReport(1000, 38_000));
+    expect(text).not.toMatch(/\\[()_[\]]|<\/?(details|summary|sub)>|`|\*\*|^#+ |^\|/m);
+  });
+
+  it('says what the Markdown says, line for line of the basis and advice', () => {
+    const report = fixedReport(1000, 2_000);
+    const text = renderText(report);
+    for (const reason of report.reasons) expect(text).toContain(reason);
+    for (const a of report.advice) expect(text).toContain(`- ${a.title} — ${a.detail}`);
+    const nodes = /^(\| `)?(find_email|score_lead|start|end)`? /;
+    const mdRows = renderMarkdown(report)
+      .split('\n')
+      .filter((l) => nodes.test(l));
+    const textRows = text.split('\n').filter((l) => nodes.test(l));
+    expect(textRows).toHaveLength(4);
+    expect(mdRows).toHaveLength(4);
+  });
+
+  it('aligns table columns, numbers to the right', () => {
+    const lines = renderText(fixedReport(1000, 38_000)).split('\n');
+    const header = lines.findIndex((l) => l.startsWith('node '));
+    const rows = lines.slice(header, header + 6);
+    expect(rows[1]).toMatch(/^-+( +-+)+$/);
+    // Every row of the table ends its share column at the same place.
+    expect(new Set(rows.map((r) => r.length)).size).toBe(1);
+    expect(rows[2]).toMatch(/^find_email +connector +1\.3433 +1\.00 +59\.7%$/);
+  });
+
+  it('cannot drive the terminal with text from an API', () => {
+    const slug = 'evil\u001b]0;pwned\u0007\u001b[2J\r\nnext\u009b31m\u202eobe';
+    const report = fixedReport(10, 1000, { slug });
+    report.balance!.details.push({ label: 'Plan', value: 'x\u001b[31mred\u001b[0m\ry' });
+    const text = renderText(report);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(text).toContain('evil]0;pwned[2J next31mobe');
+    expect(terminalSafe('a\r\nb\tc\u0000d')).toBe('a b cd');
+  });
+});
