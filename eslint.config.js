@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * uses only rooms below it, so a wrong import fails `npm run lint` instead of a later reader.
  * The shells (src/index.ts, main.ts, bin.ts, cli.ts) may use everything and have no entry.
  * `pure` rooms do no I/O; `packages` are the SDKs a room may use of `@actions/*` / `@octokit/*`.
- * @type {Record<string, { uses: string[]; pure?: boolean; packages?: ('actions' | 'octokit')[] }>}
+ * @type {Record<string, { uses: string[]; pure?: boolean; packages?: string[] }>}
  */
 const ROOMS = {
   pipeline: {
@@ -44,7 +44,7 @@ function roomPatterns(room, depth) {
       message: `src/${room}/ may use ${uses.length > 0 ? uses.join(', ') : 'nothing else in src'} (design.md, "Layers and rooms").`,
     },
   ];
-  const sdks = ['actions', 'octokit'].filter((sdk) => !packages.includes(/** @type {any} */ (sdk)));
+  const sdks = ['actions', 'octokit'].filter((sdk) => !packages.includes(sdk));
   if (pure)
     patterns.push({
       regex: IO_MODULES,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/inputs/config.js';
+import { checkProviderSettings } from '../src/providers/registry.js';
 import { run } from '../src/main.js';
 import type { Log } from '../src/shared/log.js';
 import { createProvider, prepareInputs, runGate } from '../src/pipeline/run-gate.js';
@@ -83,7 +84,7 @@ describe('run() in process', () => {
 
 describe('runGate sample', () => {
   const fast = () => 40;
-  const setup = async (extra: Record<string, string>) => {
+  const setup = async (extra: Record<string, string>, signal = new AbortController().signal) => {
     const config = parseConfig(
       inputs({
         'workflow-uuid': ENRICH.uuid,
@@ -93,7 +94,12 @@ describe('runGate sample', () => {
       }),
     );
     const prepared = await prepareInputs(config);
-    const provider = createProvider(config, { log, pollIntervalMs: fast, http: { retries: 0 } });
+    const provider = createProvider(config, {
+      log,
+      signal,
+      pollIntervalMs: fast,
+      http: { retries: 0 },
+    });
     return { config, prepared, provider };
   };
   const records = (n: number) =>
@@ -101,11 +107,7 @@ describe('runGate sample', () => {
 
   it('runs the sample to the end and reports its cost', async () => {
     const { config, prepared, provider } = await setup({ 'sample-records': records(8) });
-    const report = await runGate(config, prepared, {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
+    const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.basis?.source).toBe('sample');
     expect(report.sample?.finished).toBe(8);
     expect(report.sample?.cancelled).toBeNull();
@@ -119,11 +121,7 @@ describe('runGate sample', () => {
       'sample-records': records(8),
       'sample-timeout-minutes': '0.01',
     });
-    const report = await runGate(config, prepared, {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
+    const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.decision).toBe('unknown');
     expect(report.error?.message).toMatch(/stopped \(sample-timeout\) before any record finished/);
     expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');
@@ -131,14 +129,13 @@ describe('runGate sample', () => {
 
   it('cancels the batch when interrupted', async () => {
     emu.model.durationScale = 20;
-    const { config, prepared, provider } = await setup({ 'sample-records': records(8) });
     const controller = new AbortController();
+    const { config, prepared, provider } = await setup(
+      { 'sample-records': records(8) },
+      controller.signal,
+    );
     setTimeout(() => controller.abort(), 150);
-    const report = await runGate(config, prepared, {
-      provider,
-      signal: controller.signal,
-      run: meta,
-    });
+    const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.error?.kind).toBe('cancelled');
     expect(report.outcome).toBe('fail');
     expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');
@@ -148,11 +145,7 @@ describe('runGate sample', () => {
     emu.model.durationScale = 20;
     const { config, prepared, provider } = await setup({ 'sample-records': records(8) });
     emu.inject('runs-list', { kind: 'status', status: 500 });
-    const report = await runGate(config, prepared, {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
+    const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.error?.kind).toBe('server');
     expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');
   });
@@ -161,11 +154,7 @@ describe('runGate sample', () => {
     emu.model.subscription.subscriptionCreditsUsedCount =
       emu.model.subscription.subscriptionAvailableCreditsCount - 10;
     const { config, prepared, provider } = await setup({ 'sample-records': records(3) });
-    const report = await runGate(config, prepared, {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
+    const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.error?.message).toContain('Refusing to run a sample');
     expect(emu.model.batches.size).toBe(0);
   });
@@ -180,11 +169,7 @@ describe('runGate sample', () => {
       }),
     );
     const provider = createProvider(config, { log });
-    const report = await runGate(config, await prepareInputs(config), {
-      provider,
-      signal: new AbortController().signal,
-      run: meta,
-    });
+    const report = await runGate(config, await prepareInputs(config), { provider, log, run: meta });
     expect(report.outcome).toBe('fail');
     expect(report.error?.kind).toBe('estimate');
     expect(report.error?.message).toContain('No finished runs');
@@ -192,12 +177,14 @@ describe('runGate sample', () => {
 
   it('venice refuses estimate-from metrics before any call', () => {
     expect(() =>
-      parseConfig({
-        provider: 'venice',
-        'api-token': 'k-venice-test',
-        'record-count': '1',
-        'estimate-from': 'metrics',
-      }),
-    ).toThrow(/'estimate-from': metrics is for Cargo/);
+      checkProviderSettings(
+        parseConfig({
+          provider: 'venice',
+          'api-token': 'k-venice-test',
+          'record-count': '1',
+          'estimate-from': 'metrics',
+        }),
+      ),
+    ).toThrow(/'estimate-from': metrics is not available for provider venice/);
   });
 });

@@ -49,6 +49,34 @@ describe('readRecordsFile', () => {
     ]);
   });
 
+  // The file is read in 64 KiB chunks: records, strings, escapes and quoted line breaks that
+  // straddle a chunk boundary must read the same as in one piece.
+  it('reads a JSON array across many chunks exactly', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      id: i,
+      s: `a,]}"\\ ${'x'.repeat(i % 97)}`,
+      n: [i, { q: '[' }],
+    }));
+    const summary = await readRecordsFile(
+      file('many.json', JSON.stringify(records, null, 1)),
+      2500,
+    );
+    expect(summary.count).toBe(3000);
+    expect(summary.firstRecords).toEqual(records.slice(0, 2500));
+  });
+
+  it('reads a CSV across many chunks exactly', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      email: `u${i}@x.io`,
+      note: `say "hi", ${i}\r\nline ${'y'.repeat(i % 89)}`,
+    }));
+    const cell = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const csv = `email,note\r\n${rows.map((r) => `${r.email},${cell(r.note)}`).join('\r\n')}\r\n`;
+    const summary = await readRecordsFile(file('many.csv', csv), Number.POSITIVE_INFINITY);
+    expect(summary.count).toBe(3000);
+    expect(summary.firstRecords).toEqual(rows);
+  });
+
   it('sniffs the format when the extension says nothing', async () => {
     expect((await readRecordsFile(file('a.txt', '[{"a":1}]'), 1)).format).toBe('json');
     expect((await readRecordsFile(file('b.txt', '{"a":1}\n{"a":2}'), 1)).format).toBe('ndjson');

@@ -44,108 +44,119 @@ const fmt = (n: number) =>
  * upper > limit or projected > warnThreshold × limit; else `pass`.
  */
 export function decide(projection: Projection, balance: Balance, policy: Policy): Decision {
-  const fromBalance = balance.remaining - policy.reserve;
-  const limitSource =
-    policy.budget !== undefined && policy.budget <= fromBalance ? 'budget' : 'balance';
-  const limit = limitSource === 'budget' ? (policy.budget as number) : fromBalance;
-  const { projected, upper } = projection;
+  const { limit, limitSource, limitText } = limitOf(balance, policy);
+  const { projected } = projection;
   const headroom = limit - projected;
   const utilization = limit > 0 ? projected / limit : projected > 0 ? Infinity : 0;
+  const verdict = verdictOf(
+    projection,
+    { limit, limitText, utilization, headroom },
+    balance,
+    policy,
+  );
+  const short = shortfallOf(projection, balance);
+  return {
+    decision: verdict.decision,
+    limit,
+    limitSource,
+    headroom,
+    utilization,
+    overage: short.overage,
+    recordsAffordable: short.recordsAffordable,
+    reasons: [verdict.reason, ...balanceNotes(balance, policy), ...short.reasons],
+  };
+}
+
+/** `min(budget, remaining − reserve)`, which side set it, and how a person reads it. */
+function limitOf(balance: Balance, policy: Policy) {
+  const fromBalance = balance.remaining - policy.reserve;
+  const limitSource: Decision['limitSource'] =
+    policy.budget !== undefined && policy.budget <= fromBalance ? 'budget' : 'balance';
+  const limit = limitSource === 'budget' ? (policy.budget as number) : fromBalance;
   const unit = balance.unit;
-  const reasons: string[] = [];
   const limitText =
     limitSource === 'budget'
       ? `the budget of ${fmt(limit)} ${unit}`
       : policy.reserve > 0
         ? `the ${fmt(balance.remaining)} ${unit} remaining less the reserve of ${fmt(policy.reserve)} (${fmt(limit)})`
         : `the ${fmt(limit)} ${unit} remaining`;
+  return { limit, limitSource, limitText };
+}
 
-  let decision: Verdict;
+function verdictOf(
+  projection: Projection,
+  against: { limit: number; limitText: string; utilization: number; headroom: number },
+  balance: Balance,
+  policy: Policy,
+): { decision: Verdict; reason: string } {
+  const { projected, upper } = projection;
+  const { limit, limitText } = against;
+  const head = `Projected ${fmt(projected)} ${balance.unit}`;
   if (projected > limit) {
-    decision = 'fail';
-    reasons.push(
-      `Projected ${fmt(projected)} ${unit} exceeds ${limitText} by ${fmt(projected - limit)}.`,
-    );
-  } else if (upper > limit) {
-    decision = 'warn';
-    reasons.push(
-      `Projected ${fmt(projected)} ${unit} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`,
-    );
-  } else if (projected > policy.warnThreshold * limit) {
-    decision = 'warn';
-    reasons.push(
-      `Projected ${fmt(projected)} ${unit} is ${pct(utilization)} of ${limitText}, above the warn threshold of ${pct(policy.warnThreshold)}.`,
-    );
-  } else {
-    decision = 'pass';
-    reasons.push(
-      `Projected ${fmt(projected)} ${unit} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(headroom)} to spare.`,
-    );
+    return {
+      decision: 'fail',
+      reason: `${head} exceeds ${limitText} by ${fmt(projected - limit)}.`,
+    };
   }
-
-  if (balance.remaining <= 0) {
-    reasons.push(`The account has no credits left (${fmt(balance.remaining)} ${unit}).`);
-  } else if (policy.reserve > balance.remaining) {
-    reasons.push(
-      `The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`,
-    );
+  if (upper > limit) {
+    return {
+      decision: 'warn',
+      reason: `${head} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`,
+    };
   }
-
-  let overage = 0;
-  let recordsAffordable: number | null = null;
-  if (projected > balance.remaining) {
-    const short = projected - Math.max(0, balance.remaining);
-    if (balance.overageAllowed) {
-      overage = short;
-      reasons.push(
-        `Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${unit} rather than stop.`,
-      );
-    } else if (projection.perRecord > 0) {
-      recordsAffordable = Math.max(
-        0,
-        Math.floor(Math.max(0, balance.remaining) / projection.perRecord),
-      );
-      reasons.push(
-        `Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`,
-      );
-    }
+  if (projected > policy.warnThreshold * limit) {
+    return {
+      decision: 'warn',
+      reason: `${head} is ${pct(against.utilization)} of ${limitText}, above the warn threshold of ${pct(policy.warnThreshold)}.`,
+    };
   }
   return {
-    decision,
-    limit,
-    limitSource,
-    headroom,
-    utilization,
-    overage,
+    decision: 'pass',
+    reason: `${head} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(against.headroom)} to spare.`,
+  };
+}
+
+function balanceNotes(balance: Balance, policy: Policy): string[] {
+  const unit = balance.unit;
+  if (balance.remaining <= 0) {
+    return [`The account has no credits left (${fmt(balance.remaining)} ${unit}).`];
+  }
+  if (policy.reserve > balance.remaining) {
+    return [
+      `The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`,
+    ];
+  }
+  return [];
+}
+
+/** What happens when the balance cannot pay for the batch: an overage, or a batch cut short. */
+function shortfallOf(projection: Projection, balance: Balance) {
+  const none = { overage: 0, recordsAffordable: null as number | null, reasons: [] as string[] };
+  if (projection.projected <= balance.remaining) return none;
+  const short = projection.projected - Math.max(0, balance.remaining);
+  if (balance.overageAllowed) {
+    return {
+      ...none,
+      overage: short,
+      reasons: [
+        `Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${balance.unit} rather than stop.`,
+      ],
+    };
+  }
+  if (!(projection.perRecord > 0)) return none;
+  const recordsAffordable = Math.max(
+    0,
+    Math.floor(Math.max(0, balance.remaining) / projection.perRecord),
+  );
+  return {
+    ...none,
     recordsAffordable,
-    reasons,
+    reasons: [
+      `Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`,
+    ],
   };
 }
 
 function pct(share: number): string {
   return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
-}
-
-/** What the job does with a decision or an unreadable API, per `on-exceed` / `on-api-error`. */
-export interface JobOutcome {
-  /** `fail` sets the step failed; `warning`/`notice` annotate and let it pass. */
-  action: 'fail' | 'warning' | 'notice' | 'none';
-  decision: Verdict | 'unknown';
-}
-
-/** Maps a verdict (or the lack of one) and the policy inputs to what the job does. */
-export function jobOutcome(
-  verdict: Verdict | { error: 'api' | 'estimate' },
-  policy: { onExceed: 'fail' | 'warn'; onApiError: 'fail' | 'warn' | 'pass' },
-): JobOutcome {
-  if (typeof verdict === 'object') {
-    // An estimate that could not be made is never a pass: the gate fails closed.
-    if (verdict.error === 'estimate' || policy.onApiError === 'fail')
-      return { action: 'fail', decision: 'unknown' };
-    return { action: policy.onApiError === 'warn' ? 'warning' : 'notice', decision: 'unknown' };
-  }
-  if (verdict === 'fail')
-    return { action: policy.onExceed === 'fail' ? 'fail' : 'warning', decision: 'fail' };
-  if (verdict === 'warn') return { action: 'warning', decision: 'warn' };
-  return { action: 'none', decision: 'pass' };
 }

@@ -73,9 +73,9 @@ async function pickScanner(path: string, keep: number, input: string): Promise<S
           ? 'csv'
           : undefined;
   if (format === undefined) format = await sniff(path);
-  if (format === 'json') return jsonArrayScanner(keep, bad);
+  if (format === 'json') return new JsonArrayScanner(keep, bad);
   if (format === 'ndjson') return ndjsonScanner(keep, bad);
-  return csvScanner(keep, bad);
+  return new CsvScanner(keep, bad);
 }
 
 /** Guesses the format of a file without a telling extension from its first character. */
@@ -161,168 +161,192 @@ function isSpace(code: number): boolean {
  * so the array never has to be parsed (or held) whole; the kept elements are parsed for real.
  * The loop works on char codes: it runs over every byte of files of a gigabyte.
  */
-function jsonArrayScanner(keep: number, bad: (m: string) => never): Scanner {
-  let started = false;
-  let closed = false;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let count = 0;
-  let element = '';
-  let elementHasContent = false;
-  const firstRecords: BatchRecord[] = [];
+class JsonArrayScanner implements Scanner {
+  private started = false;
+  private closed = false;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private count = 0;
+  /** The text of the element being read, while it is one of the first `keep`. */
+  private element = '';
+  private elementHasContent = false;
+  private readonly firstRecords: BatchRecord[] = [];
 
-  const finishElement = () => {
-    if (!elementHasContent) bad(`empty element after element ${count}`);
-    count += 1;
-    if (firstRecords.length < keep) {
-      let value: unknown;
-      try {
-        value = JSON.parse(element);
-      } catch {
-        bad(`element ${count} is not valid JSON`);
+  constructor(
+    private readonly keep: number,
+    private readonly bad: (m: string) => never,
+  ) {}
+
+  push(text: string): void {
+    // Where the kept element's text starts in this chunk; -1 once enough elements are kept.
+    let keptFrom = this.firstRecords.length < this.keep ? 0 : -1;
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (!this.started) {
+        if (isSpace(c)) continue;
+        if (c !== OPEN_BRACKET) this.bad('a .json file must hold a JSON array of records');
+        this.started = true;
+        if (keptFrom !== -1) keptFrom = i + 1;
+      } else if (this.closed) {
+        if (!isSpace(c)) this.bad('text after the closing ]');
+      } else if (this.inString) {
+        this.stringChar(c);
+      } else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
+        if (keptFrom !== -1) this.element += text.slice(keptFrom, i);
+        this.endElement(c === CLOSE_BRACKET);
+        keptFrom = this.firstRecords.length < this.keep ? i + 1 : -1;
+      } else {
+        this.structuralChar(c);
       }
-      if (!isRecord(value)) bad(`element ${count} is not a JSON object`);
-      firstRecords.push(value);
     }
-    element = '';
-    elementHasContent = false;
-  };
+    if (keptFrom !== -1 && !this.closed && this.started) this.element += text.slice(keptFrom);
+  }
 
-  return {
-    push(text) {
-      let keptFrom = firstRecords.length < keep ? 0 : -1;
-      for (let i = 0; i < text.length; i += 1) {
-        const c = text.charCodeAt(i);
-        if (!started) {
-          if (isSpace(c)) continue;
-          if (c !== OPEN_BRACKET) bad('a .json file must hold a JSON array of records');
-          started = true;
-          keptFrom = keptFrom === -1 ? -1 : i + 1;
-          continue;
-        }
-        if (closed) {
-          if (!isSpace(c)) bad('text after the closing ]');
-          continue;
-        }
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === BACKSLASH) escaped = true;
-          else if (c === QUOTE) inString = false;
-          continue;
-        }
-        if (depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-          if (keptFrom !== -1) element += text.slice(keptFrom, i);
-          if (c === CLOSE_BRACKET && count === 0 && !elementHasContent) {
-            closed = true;
-            continue;
-          }
-          finishElement();
-          keptFrom = firstRecords.length < keep ? i + 1 : -1;
-          if (c === CLOSE_BRACKET) closed = true;
-          continue;
-        }
-        if (c === QUOTE) inString = true;
-        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
-        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-          depth -= 1;
-          if (depth < 0) bad(`unbalanced '${String.fromCharCode(c)}'`);
-        }
-        if (!elementHasContent && !isSpace(c)) elementHasContent = true;
-      }
-      if (keptFrom !== -1 && !closed && started) element += text.slice(keptFrom);
-    },
-    end() {
-      if (!started) bad('the file is empty');
-      if (!closed) bad('the JSON array is not closed (truncated file?)');
-      return { format: 'json', count, firstRecords };
-    },
-  };
+  end(): RecordsFileSummary {
+    if (!this.started) this.bad('the file is empty');
+    if (!this.closed) this.bad('the JSON array is not closed (truncated file?)');
+    return { format: 'json', count: this.count, firstRecords: this.firstRecords };
+  }
+
+  private stringChar(c: number): void {
+    if (this.escaped) this.escaped = false;
+    else if (c === BACKSLASH) this.escaped = true;
+    else if (c === QUOTE) this.inString = false;
+  }
+
+  private structuralChar(c: number): void {
+    if (c === QUOTE) this.inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth += 1;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      this.depth -= 1;
+      if (this.depth < 0) this.bad(`unbalanced '${String.fromCharCode(c)}'`);
+    }
+    if (!this.elementHasContent && !isSpace(c)) this.elementHasContent = true;
+  }
+
+  /** A top-level `,` or `]`: the element before it is complete (`[]` has none). */
+  private endElement(closing: boolean): void {
+    if (closing) this.closed = true;
+    if (closing && this.count === 0 && !this.elementHasContent) return;
+    if (!this.elementHasContent) this.bad(`empty element after element ${this.count}`);
+    this.count += 1;
+    if (this.firstRecords.length < this.keep) this.firstRecords.push(this.parseElement());
+    this.element = '';
+    this.elementHasContent = false;
+  }
+
+  private parseElement(): BatchRecord {
+    let value: unknown;
+    try {
+      value = JSON.parse(this.element);
+    } catch {
+      this.bad(`element ${this.count} is not valid JSON`);
+    }
+    if (!isRecord(value)) this.bad(`element ${this.count} is not a JSON object`);
+    return value;
+  }
 }
 
 /** RFC 4180 CSV with a header row; quoted fields may hold commas, quotes and line breaks. */
-function csvScanner(keep: number, bad: (m: string) => never): Scanner {
-  let header: string[] | undefined;
-  let count = 0;
-  const firstRecords: BatchRecord[] = [];
-  let field = '';
-  let row: string[] = [];
-  let rowHasContent = false;
-  let fieldStarted = false;
-  let inQuotes = false;
-  let quoteSeen = false; // a quote inside quotes: either the close, or the first of an escaped pair
-  let rowNo = 0;
-  // Past the header and the kept records, fields are only scanned, not built.
-  const keeping = () => header === undefined || firstRecords.length < keep;
+class CsvScanner implements Scanner {
+  private header: string[] | undefined;
+  private count = 0;
+  private readonly firstRecords: BatchRecord[] = [];
+  private field = '';
+  private row: string[] = [];
+  private rowHasContent = false;
+  private fieldStarted = false;
+  private inQuotes = false;
+  /** A quote inside quotes: either the close, or the first of an escaped pair. */
+  private quoteSeen = false;
+  private rowNo = 0;
 
-  const endRow = () => {
-    rowNo += 1;
-    if (rowHasContent) {
-      if (header === undefined) {
-        row.push(field);
-        header = row.map((h) => h.trim());
-        if (header.some((h) => h === '')) bad('the header row has an empty column name');
-      } else {
-        count += 1;
-        if (firstRecords.length < keep) {
-          row.push(field);
-          const record: BatchRecord = {};
-          header.forEach((name, i) => (record[name] = row[i] ?? ''));
-          firstRecords.push(record);
-        }
+  constructor(
+    private readonly keep: number,
+    private readonly bad: (m: string) => never,
+  ) {}
+
+  push(text: string): void {
+    // Past the header and the kept records, fields are only scanned, not built.
+    let build = this.keeping();
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (this.inQuotes && this.quotedChar(c, text, i, build)) continue;
+      if (c === QUOTE && !this.fieldStarted) {
+        this.inQuotes = true;
+        this.fieldStarted = true;
+        this.rowHasContent = true;
+      } else if (c === COMMA) {
+        if (build) this.row.push(this.field);
+        this.field = '';
+        this.fieldStarted = false;
+        this.rowHasContent = true;
+      } else if (c === NEWLINE) {
+        this.endRow();
+        build = this.keeping();
+      } else if (c !== CARRIAGE_RETURN) {
+        if (build) this.field += text[i];
+        this.fieldStarted = true;
+        this.rowHasContent = true;
       }
     }
-    field = '';
-    fieldStarted = false;
-    row = [];
-    rowHasContent = false;
-  };
+  }
 
-  return {
-    push(text) {
-      let build = keeping();
-      for (let i = 0; i < text.length; i += 1) {
-        const c = text.charCodeAt(i);
-        if (inQuotes) {
-          if (quoteSeen) {
-            quoteSeen = false;
-            if (c === QUOTE) {
-              if (build) field += '"';
-              continue;
-            }
-            inQuotes = false; // the quote closed the field; fall through to handle c
-          } else if (c === QUOTE) {
-            quoteSeen = true;
-            continue;
-          } else {
-            if (build) field += text[i];
-            continue;
-          }
-        }
-        if (c === QUOTE && !fieldStarted) {
-          inQuotes = true;
-          fieldStarted = true;
-          rowHasContent = true;
-        } else if (c === COMMA) {
-          if (build) row.push(field);
-          field = '';
-          fieldStarted = false;
-          rowHasContent = true;
-        } else if (c === NEWLINE) {
-          endRow();
-          build = keeping();
-        } else if (c !== CARRIAGE_RETURN) {
-          if (build) field += text[i];
-          fieldStarted = true;
-          rowHasContent = true;
-        }
+  end(): RecordsFileSummary {
+    if (this.inQuotes && !this.quoteSeen) {
+      this.bad(`a quoted field opened in row ${this.rowNo + 1} is never closed`);
+    }
+    if (this.rowHasContent) this.endRow();
+    if (this.header === undefined) this.bad('the file is empty; a CSV needs a header row');
+    return { format: 'csv', count: this.count, firstRecords: this.firstRecords };
+  }
+
+  private keeping(): boolean {
+    return this.header === undefined || this.firstRecords.length < this.keep;
+  }
+
+  /** A character inside quotes; false when it follows the closing quote and is read as usual. */
+  private quotedChar(c: number, text: string, i: number, build: boolean): boolean {
+    if (this.quoteSeen) {
+      this.quoteSeen = false;
+      if (c !== QUOTE) {
+        this.inQuotes = false;
+        return false;
       }
-    },
-    end() {
-      if (inQuotes && !quoteSeen) bad(`a quoted field opened in row ${rowNo + 1} is never closed`);
-      if (rowHasContent) endRow();
-      if (header === undefined) bad('the file is empty; a CSV needs a header row');
-      return { format: 'csv', count, firstRecords };
-    },
-  };
+      if (build) this.field += '"';
+    } else if (c === QUOTE) {
+      this.quoteSeen = true;
+    } else if (build) {
+      this.field += text[i];
+    }
+    return true;
+  }
+
+  private endRow(): void {
+    this.rowNo += 1;
+    if (this.rowHasContent) {
+      if (this.header === undefined) this.takeHeader();
+      else this.takeRecord();
+    }
+    this.field = '';
+    this.fieldStarted = false;
+    this.row = [];
+    this.rowHasContent = false;
+  }
+
+  private takeHeader(): void {
+    this.row.push(this.field);
+    this.header = this.row.map((h) => h.trim());
+    if (this.header.some((h) => h === '')) this.bad('the header row has an empty column name');
+  }
+
+  private takeRecord(): void {
+    this.count += 1;
+    if (this.firstRecords.length >= this.keep) return;
+    this.row.push(this.field);
+    const record: BatchRecord = {};
+    this.header?.forEach((name, i) => (record[name] = this.row[i] ?? ''));
+    this.firstRecords.push(record);
+  }
 }

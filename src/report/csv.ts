@@ -1,15 +1,5 @@
-import { plainNumber } from './number.js';
-import type { Report } from './report.js';
-
-const HEADER = [
-  'run_uuid',
-  'record_id',
-  'status',
-  'provider_credits',
-  'executions',
-  'execution_charge',
-  'total_credits',
-];
+import { plainNumber, unitSlug } from './number.js';
+import type { ObservationRow, Report } from './report.js';
 
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
 export function csvField(value: string): string {
@@ -21,18 +11,35 @@ export function csvText(value: string): string {
   return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 }
 
+/** A column: its header and how a row fills it. */
+type Column = [header: string, cell: (o: ObservationRow) => string];
+
+/** The columns in the provider's unit; the execution columns only where executions are billed. */
+function columns(report: Report): Column[] {
+  const { unit, executions, perRecordDecimals } = report.vocabulary;
+  const u = unitSlug(unit);
+  // At least 4 decimals, more where the unit needs them (a USD request costs fractions of a cent).
+  const money = (n: number) => plainNumber(n, Math.max(4, perRecordDecimals));
+  const charged: Column[] = executions
+    ? [
+        ['executions', (o) => String(o.executions)],
+        ['execution_charge', (o) => money(o.executionCredits)],
+      ]
+    : [];
+  return [
+    ['run_uuid', (o) => csvText(o.id)],
+    ['record_id', (o) => csvText(o.recordId)],
+    ['status', (o) => csvText(o.status)],
+    [`provider_${u}`, (o) => money(o.providerCredits)],
+    ...charged,
+    [`total_${u}`, (o) => money(o.total)],
+  ];
+}
+
 /** `observations.csv`: one row per observed run (or request). */
 export function renderObservationsCsv(report: Report): string {
-  const rows = report.observations.map((o) =>
-    [
-      csvText(o.id),
-      csvText(o.recordId),
-      csvText(o.status),
-      plainNumber(o.providerCredits),
-      String(o.executions),
-      plainNumber(o.executionCredits),
-      plainNumber(o.total),
-    ].join(','),
-  );
-  return `${[HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+  const cols = columns(report);
+  const header = cols.map(([h]) => csvField(h)).join(',');
+  const rows = report.observations.map((o) => cols.map(([, cell]) => cell(o)).join(','));
+  return `${[header, ...rows].join('\r\n')}\r\n`;
 }

@@ -8,8 +8,12 @@ import { displayNumber, displayPercent } from './number.js';
 import { outcomeOf } from './outcome.js';
 import type { Report } from './report.js';
 
-/** A piece of a line: our own words (a string), an identifier, untrusted prose, or bold words. */
-export type Span = string | { code: string } | { untrusted: string } | { strong: string };
+/**
+ * A piece of a line: our own words (a string), an identifier from an API (`code`), prose from
+ * an API (`untrusted`), our own bold words, or our own fixed-width text (`mono`, the bar).
+ */
+export type Span =
+  string | { code: string } | { untrusted: string } | { strong: string } | { mono: string };
 export type Line = Span[];
 
 export interface Column {
@@ -112,7 +116,7 @@ export function barCells(projected: number, upper: number, limit: number): strin
 
 /** A 20-cell bar of projected / limit, with the upper bound marked. */
 export function barLine(projected: number, upper: number, limit: number, unit: string): Line {
-  const cells = { code: barCells(projected, upper, limit) };
+  const cells = { mono: barCells(projected, upper, limit) };
   if (!(limit > 0)) return [cells, ` no ${unit} within the limit`];
   const share = `${displayPercent(projected / limit)} of the limit`;
   return [cells, ` ${share} (upper bound ${displayPercent(upper / limit)})`];

@@ -43,6 +43,7 @@ function span(s: Span): string {
   if (typeof s === 'string') return s;
   if ('code' in s) return code(s.code);
   if ('untrusted' in s) return inert(s.untrusted);
+  if ('mono' in s) return `\`${s.mono}\``;
   return `**${s.strong}**`;
 }
 

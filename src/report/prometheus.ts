@@ -1,8 +1,60 @@
 import { Gauge, Registry } from 'prom-client';
+import { unitSlug } from './number.js';
 import type { Report } from './report.js';
 
 /** Prefix of every metric, one application prefix as the exposition guidelines ask. */
 export const METRIC_PREFIX = 'batch_cost_gate_';
+
+const LABEL_NAMES = ['workflow', 'provider'] as const;
+
+type Value = number | null | undefined;
+
+/**
+ * The cost gauges, named in the provider's unit (`projected_credits`, `projected_usd`): the
+ * exposition guidelines want the unit in the name, and one name must never hold two units.
+ */
+function costGauges(report: Report): [name: string, help: string, value: Value][] {
+  const unit = report.vocabulary.unit;
+  const u = unitSlug(unit);
+  const p = report.projection;
+  return [
+    [
+      `projected_${u}`,
+      `Projected ${unit} of the batch (record count × mean ${unit} per record).`,
+      p?.projected,
+    ],
+    [`projected_${u}_upper`, `One-sided upper bound of the projected ${unit}.`, p?.upper],
+    [`${u}_per_record`, `Mean ${unit} per record.`, p?.perRecord ?? report.estimate?.mean],
+    [
+      `remaining_${u}`,
+      `Balance left in the billing account, in ${unit}.`,
+      report.balance?.remaining,
+    ],
+    [
+      `limit_${u}`,
+      `Most the batch may spend, in ${unit}: min(budget, remaining - reserve).`,
+      report.gate?.limit,
+    ],
+    [`budget_${u}`, 'The budget input, when set.', report.settings.budget],
+  ];
+}
+
+function otherGauges(report: Report): [name: string, help: string, value: Value][] {
+  const unit = report.vocabulary.unit;
+  return [
+    [
+      'budget_utilization_ratio',
+      `Projected ${unit} divided by the limit.`,
+      report.gate?.utilization,
+    ],
+    ['sample_size', 'Observed records the estimate is based on.', report.basis?.n],
+    [
+      'last_run_timestamp_seconds',
+      'When the gate last ran (Unix seconds).',
+      Date.parse(report.run.time) / 1000,
+    ],
+  ];
+}
 
 /**
  * `metrics.prom`: gauges in the Prometheus text exposition format, for node_exporter's textfile
@@ -12,49 +64,19 @@ export const METRIC_PREFIX = 'batch_cost_gate_';
 export async function renderPrometheus(report: Report): Promise<string> {
   const registry = new Registry();
   const labels = { workflow: report.subject, provider: report.provider };
-  const labelNames = ['workflow', 'provider'] as const;
-  const gauge = (
-    name: string,
-    help: string,
-    value: number | null | undefined,
-    extra: string[] = [],
-  ) => {
+  for (const [name, help, value] of [...costGauges(report), ...otherGauges(report)]) {
     const g = new Gauge({
       name: `${METRIC_PREFIX}${name}`,
       help,
-      labelNames: [...labelNames, ...extra],
+      labelNames: LABEL_NAMES,
       registers: [registry],
     });
     if (value !== null && value !== undefined && Number.isFinite(value)) g.set(labels, value);
-    return g;
-  };
-  const p = report.projection;
-  const g = report.gate;
-  gauge(
-    'projected_credits',
-    'Projected credits of the batch (record count × mean credits per record).',
-    p?.projected,
-  );
-  gauge('projected_credits_upper', 'One-sided upper bound of the projected credits.', p?.upper);
-  gauge('credits_per_record', 'Mean credits per record.', p?.perRecord ?? report.estimate?.mean);
-  gauge('remaining_credits', 'Credits left in the billing account.', report.balance?.remaining);
-  gauge(
-    'limit_credits',
-    'Credits the batch may spend: min(budget, remaining - reserve).',
-    g?.limit,
-  );
-  gauge('budget_credits', 'The budget input, when set.', report.settings.budget);
-  gauge('budget_utilization_ratio', 'Projected credits divided by the limit.', g?.utilization);
-  gauge('sample_size', 'Observed records the estimate is based on.', report.basis?.n);
-  gauge(
-    'last_run_timestamp_seconds',
-    'When the gate last ran (Unix seconds).',
-    Date.parse(report.run.time) / 1000,
-  );
+  }
   const decision = new Gauge({
     name: `${METRIC_PREFIX}decision`,
     help: 'The gate decision: 1 for the current one, 0 for the others.',
-    labelNames: [...labelNames, 'decision'],
+    labelNames: [...LABEL_NAMES, 'decision'],
     registers: [registry],
   });
   for (const d of ['pass', 'warn', 'fail'] as const)

@@ -15,16 +15,18 @@ export function terminalSafe(text: string): string {
   return text.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
 }
 
-function span(s: Span): string {
+/** An identifier is quoted in prose, so a name with spaces reads as one; a table cell is bare. */
+function span(s: Span, inTable: boolean): string {
   if (typeof s === 'string') return s;
-  if ('code' in s) return s.code;
+  if ('code' in s) return inTable ? s.code : `“${s.code}”`;
   if ('untrusted' in s) return s.untrusted;
+  if ('mono' in s) return s.mono;
   return s.strong;
 }
 
 /** Every span is made safe, ours too: a reason can quote a name from the API. */
-function line(spans: Line): string {
-  return terminalSafe(spans.map(span).join(''));
+function line(spans: Line, inTable = false): string {
+  return terminalSafe(spans.map((s) => span(s, inTable)).join(''));
 }
 
 /** Width in terminal columns, counting code points (the report's symbols are one column wide). */
@@ -39,7 +41,7 @@ function pad(text: string, size: number, align: 'left' | 'right'): string {
 
 /** Columns two spaces apart, each as wide as its widest cell; a dashed rule under the titles. */
 function table(block: Extract<Block, { kind: 'table' }>): string {
-  const cells = block.rows.map((r) => r.map(line));
+  const cells = block.rows.map((r) => r.map((c) => line(c, true)));
   const titles = block.columns.map((c) => terminalSafe(c.title));
   const sizes = titles.map((t, i) => Math.max(width(t), ...cells.map((r) => width(r[i] ?? ''))));
   const format = (r: string[]) =>

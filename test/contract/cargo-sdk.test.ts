@@ -41,7 +41,8 @@ beforeAll(async () => {
       data: { kind: 'records', records: [{ id: 'c-1' }, { id: 'c-2' }] },
     })
   ).uuid;
-  runUuid = (await ours.createRun({ workflowUuid: WF, data: { id: 'c-3' } })).uuid;
+  runUuid = (await sdk.orchestration.run.create({ workflowUuid: WF, data: { id: 'c-3' } })).run
+    .uuid;
 });
 afterAll(async () => emu.close());
 

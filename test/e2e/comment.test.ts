@@ -145,7 +145,7 @@ describe('PR comment (bundled action, GitHub emulator)', () => {
     await gate({});
     await gate({ 'record-count': '999' });
     expect(ours()).toHaveLength(1);
-    expect(gh.requests.some((r) => r.path.includes('page=2'))).toBe(true);
+    expect(gh.requests.some((r) => r.url.includes('page=2'))).toBe(true);
   });
 
   it('renders hostile node slugs inert', async () => {

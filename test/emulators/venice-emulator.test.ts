@@ -38,7 +38,7 @@ async function collect(
   return { pages: count, entries };
 }
 
-describe('Venice emulator and client', () => {
+describe('Venice emulator: balance and usage-history', () => {
   it('reads the balance per currency', async () => {
     const b = await client().getBalance();
     expect(b.balances).toMatchObject({ diem: 40, usd: 85.5, bundledCredits: null });
@@ -51,8 +51,8 @@ describe('Venice emulator and client', () => {
     expect(entries).toHaveLength(2400);
     const times = (entries as { timestamp: string }[]).map((e) => Date.parse(e.timestamp));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    const cursorCalls = emu.requests.filter((r) => r.path.includes('cursor='));
-    expect(cursorCalls.every((r) => !/startTimestamp|pageSize/.test(r.path))).toBe(true);
+    const cursorCalls = emu.requests.filter((r) => r.query.includes('cursor='));
+    expect(cursorCalls.every((r) => !/startTimestamp|pageSize/.test(r.query))).toBe(true);
   });
 
   it('keeps pages stable while new usage is recorded', async () => {
@@ -85,7 +85,9 @@ describe('Venice emulator and client', () => {
     expect(res.headers.get('x-next-cursor')).toBeTruthy();
     expect((await res.text()).split('\n')[0]).toContain('inferenceDetails.requestId');
   });
+});
 
+describe('Venice emulator: the retired page-based usage', () => {
   it('follows the retired page-based usage to usage-history on 410, saying so once', async () => {
     const { entries } = await collect(client().legacyLedger(all));
     expect(entries).toHaveLength(2400);
@@ -99,7 +101,9 @@ describe('Venice emulator and client', () => {
     expect(entries).toHaveLength(800);
     expect(emu.requests.filter((r) => r.route === 'usage')).toHaveLength(2);
   });
+});
 
+describe('Venice emulator: keys and debits', () => {
   it('says an ADMIN key is needed when an INFERENCE key is given', async () => {
     const error = (await client(INFERENCE_KEY)
       .getBalance()
@@ -129,4 +133,69 @@ describe('Venice emulator and client', () => {
     expect(emu.balances.usd).toBe(85.5);
     expect(emu.entries.at(-1)!.currency).toBe('DIEM');
   });
+});
+
+/** A GET with the ADMIN key, answered as status and parsed JSON. */
+async function get(path: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${emu.url}${path}`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('Venice emulator: refuses currency values outside the spec', () => {
+  it.each(['EUR', 'usd', 'VCU'])('usage-history answers 400 to currency=%s', async (currency) => {
+    expect(await get(`/billing/usage-history?currency=${currency}`)).toEqual({
+      status: 400,
+      body: {
+        error: 'Invalid request',
+        details: { currency: expect.stringContaining(`received '${currency}'`) },
+      },
+    });
+  });
+
+  it('takes EARNED_CREDITS by the newer guide, and refuses it by the OpenAPI spec', async () => {
+    const guide = await get('/billing/usage-history?currency=EARNED_CREDITS&pageSize=10');
+    expect(guide.status).toBe(200);
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 10, currencies: 'openapi' });
+    expect((await get('/billing/usage-history?currency=EARNED_CREDITS')).status).toBe(400);
+    expect((await get('/billing/usage-history?currency=DIEM')).status).toBe(200);
+  });
+
+  it('the live page-based usage takes VCU but not EARNED_CREDITS', async () => {
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 10, legacyUsage: 'live' });
+    expect((await get('/billing/usage?currency=VCU')).status).toBe(200);
+    const refused = await get('/billing/usage?currency=EARNED_CREDITS');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      error: 'Invalid request',
+      details: { currency: expect.any(String) },
+    });
+  });
+});
+
+describe('Venice emulator: consumptionCurrency follows the debit order', () => {
+  it.each([
+    [{ diem: 0, usd: 10, earnedCredits: 5, bundledCredits: 3 }, 'EARNED_CREDITS'],
+    [{ diem: null, usd: 10, earnedCredits: null, bundledCredits: 3 }, 'BUNDLED_CREDITS'],
+    [{ diem: 0, usd: 10, earnedCredits: 0, bundledCredits: null }, 'USD'],
+    [{ diem: 2, usd: 10, earnedCredits: 5, bundledCredits: 3 }, 'DIEM'],
+    [{ diem: 0, usd: 0, earnedCredits: null, bundledCredits: null }, null],
+  ])(
+    'balances %o consume %s, and the next request is debited there',
+    async (balances, expected) => {
+      await emu.close();
+      emu = await startVeniceEmulator({ historyRequests: 0, balances });
+      const reported = await client().getBalance();
+      expect(reported.consumptionCurrency).toBe(expected);
+      await fetch(`${emu.url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${INFERENCE_KEY}` },
+        body: JSON.stringify({ model: 'llama-3.3-70b', messages: [{ content: 'hi' }] }),
+      });
+      expect(emu.entries.at(-1)!.currency).toBe(expected ?? 'USD');
+    },
+  );
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adviseCargoLevers } from '../../src/providers/cargo/advice.js';
 import { estimateFromObservations, estimateFromTotals, sum } from '../../src/engine/estimate.js';
-import { decide, jobOutcome } from '../../src/engine/gate.js';
+import { decide } from '../../src/engine/gate.js';
 import type { Observation } from '../../src/engine/observation.js';
 import { project } from '../../src/engine/project.js';
 import { buildReceipt } from '../../src/engine/receipt.js';
@@ -212,31 +212,6 @@ describe('decide', () => {
   });
 });
 
-describe('jobOutcome', () => {
-  it('follows on-exceed and on-api-error', () => {
-    const p = { onExceed: 'fail' as const, onApiError: 'fail' as const };
-    expect(jobOutcome('fail', p)).toEqual({ action: 'fail', decision: 'fail' });
-    expect(jobOutcome('fail', { ...p, onExceed: 'warn' })).toEqual({
-      action: 'warning',
-      decision: 'fail',
-    });
-    expect(jobOutcome('warn', p)).toEqual({ action: 'warning', decision: 'warn' });
-    expect(jobOutcome('pass', p)).toEqual({ action: 'none', decision: 'pass' });
-    expect(jobOutcome({ error: 'api' }, p)).toEqual({ action: 'fail', decision: 'unknown' });
-    expect(jobOutcome({ error: 'api' }, { ...p, onApiError: 'warn' })).toEqual({
-      action: 'warning',
-      decision: 'unknown',
-    });
-    expect(jobOutcome({ error: 'api' }, { ...p, onApiError: 'pass' })).toEqual({
-      action: 'notice',
-      decision: 'unknown',
-    });
-    expect(jobOutcome({ error: 'estimate' }, { ...p, onApiError: 'pass' })).toEqual({
-      action: 'fail',
-      decision: 'unknown',
-    });
-  });
-});
 
 describe('adviseCargoLevers', () => {
   it('names only the levers the data supports, with the numbers', () => {

@@ -11,7 +11,7 @@ import { renderJson } from '../../src/report/json.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { reportJsonSchema, reportSchema } from '../../src/report/schema.js';
 import { expectGolden } from '../support/golden.js';
-import { fixedReport } from '../support/report-fixtures.js';
+import { fixedReport, veniceReport } from '../support/report-fixtures.js';
 import { ROOT } from '../support/run-action.js';
 
 interface PromFamily {
@@ -66,6 +66,22 @@ describe('observations.csv', () => {
     });
   });
 
+  it("speaks the provider's unit, with execution columns only where executions are billed", () => {
+    const csv = renderObservationsCsv(veniceReport(5000, 25));
+    expectGolden('observations-venice.csv', csv);
+    const rows = parseCsv<Record<string, string>>(csv, { columns: true });
+    expect(Object.keys(rows[0]!)).toEqual([
+      'run_uuid',
+      'record_id',
+      'status',
+      'provider_usd',
+      'total_usd',
+    ]);
+    // More than four decimals: four would round this request's 0.00198 USD to 0.002.
+    expect(rows[0]!.provider_usd).toBe('0.0016');
+    expect(rows[1]!.total_usd).toBe('0.00198');
+  });
+
   it('quotes commas, quotes and line breaks, and defuses formulas', () => {
     const report = fixedReport(10, 100);
     report.observations[0] = {
@@ -109,6 +125,15 @@ describe('metrics.prom', () => {
     expect(Number(byName.batch_cost_gate_last_run_timestamp_seconds!.metrics[0]!.value)).toBe(
       Date.parse('2026-11-22T00:00:00.000Z') / 1000,
     );
+  });
+
+  it("names the cost gauges in the provider's unit, so no name holds two units", async () => {
+    const text = await renderPrometheus(veniceReport(5000, 25));
+    expectGolden('metrics-venice.prom', text);
+    const names = (parsePrometheus(text) as unknown as PromFamily[]).map((f) => f.name);
+    expect(names).toContain('batch_cost_gate_projected_usd');
+    expect(names).toContain('batch_cost_gate_usd_per_record');
+    expect(names.filter((n) => n.includes('credits'))).toEqual([]);
   });
 
   it('escapes label values', async () => {

@@ -55,8 +55,11 @@ describe('terminal text report', () => {
     const report = fixedReport(10, 1000, { slug });
     report.balance!.details.push({ label: 'Plan', value: 'x\u001b[31mred\u001b[0m\ry' });
     const text = renderText(report);
+    // Control characters are exactly what this test looks for.
+    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(text).toContain('evil]0;pwned[2J next31mobe');
+    expect(text).toContain('x[31mred[0m y');
     expect(terminalSafe('a\r\nb\tc\u0000d')).toBe('a b cd');
   });
 });

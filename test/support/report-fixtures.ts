@@ -117,6 +117,8 @@ export function veniceObservations(): Observation[] {
   });
 }
 
+const IN_WINDOW = 'in the window (min-history-runs 10)';
+
 export interface FixtureOptions {
   budget?: string;
   slug?: string;
@@ -144,11 +146,13 @@ export function fixedReport(
     details: [{ label: 'Plan', value: 'self-serve (monthly)' }],
   };
   const gate = decide(projection, balance, settings);
-  const receipt = options.batch
+  const batch = options.batch;
+  // The guard compares the batch with the projection for the records it launched.
+  const receipt = batch
     ? buildReceipt(
-        { hardCap: gate.limit, ...options.batch },
+        { hardCap: gate.limit, ...batch },
         estimate,
-        project(estimate, options.batch.runsCount, settings.confidence),
+        project(estimate, batch.runsCount, 0.9),
       )
     : null;
   return buildReport({
@@ -161,12 +165,7 @@ export function fixedReport(
     decision: gate.decision,
     reasons: gate.reasons,
     balance,
-    basis: {
-      source: 'history',
-      n: observations.length,
-      windowDays: 30,
-      why: 'auto: 12 finished runs in the window (min-history-runs 10)',
-    },
+    basis: { source: 'history', n: 12, windowDays: 30, why: `auto: 12 finished runs ${IN_WINDOW}` },
     estimate,
     projection,
     gate,
@@ -206,7 +205,7 @@ export function veniceReport(records: number, remaining: number): Report {
       n: observations.length,
       windowDays: 30,
       note: 'about 2,882 tokens per request',
-      why: 'auto: 12 billed requests in the window (min-history-runs 10)',
+      why: `auto: 12 billed requests ${IN_WINDOW}`,
     },
     estimate,
     projection,

@@ -82,9 +82,7 @@ export class VeniceSource implements Provider {
       // An older deployment without usage-history: read the page-based endpoint instead.
       if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
         this.useLegacy = true;
-        this.log.info(
-          'GET /billing/usage-history is not served here; trying GET /billing/usage.',
-        );
+        this.log.info('GET /billing/usage-history is not served here; trying GET /billing/usage.');
         return this.readRequests(window);
       }
       throw error;
@@ -167,34 +165,12 @@ export class VeniceSource implements Provider {
 
   /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
   private async fromSample(signal: AbortSignal): Promise<EstimateOutcome> {
-    const { sampleCommand, sampleSize } = this.deps;
-    const { log, now, sleep } = { ...this.deps.context };
-    if (!sampleCommand) {
-      throw new GateError(
-        'estimate',
-        'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.',
-      );
-    }
+    const { sampleSize } = this.deps;
+    const { log, now } = this.deps.context;
     const started = now();
-    log.info(`Sample: running sample-command for ${sampleSize} records.`);
-    await runCommand(
-      sampleCommand,
-      {
-        SAMPLE_SIZE: String(sampleSize),
-        ...(this.deps.recordsFile ? { RECORDS_FILE: this.deps.recordsFile } : {}),
-      },
-      signal,
-      log,
-    );
+    await this.runSampleCommand(signal);
     const finished = now();
-    if (this.deps.ledgerSettleMs > 0) {
-      log.info(
-        `Sample: waiting ${Math.round(this.deps.ledgerSettleMs / 1000)} s for the ledger to catch up.`,
-      );
-      await sleep(this.deps.ledgerSettleMs, signal);
-    }
-    if (signal.aborted)
-      throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+    await this.waitForLedger(signal);
     // The window covers the command's run; entries are stamped when the request ran.
     const requests = await this.readRequests({
       start: new Date(started - 1000),
@@ -229,6 +205,33 @@ export class VeniceSource implements Provider {
         durationMs: finished - started,
       },
     };
+  }
+
+  private async runSampleCommand(signal: AbortSignal): Promise<void> {
+    const { sampleCommand, sampleSize, recordsFile } = this.deps;
+    if (!sampleCommand)
+      throw new GateError(
+        'estimate',
+        this.sample.missing({ records: [], maxCredits: 0, timeoutMs: 0 }) ?? '',
+      );
+    this.log.info(`Sample: running sample-command for ${sampleSize} records.`);
+    const env = {
+      SAMPLE_SIZE: String(sampleSize),
+      ...(recordsFile ? { RECORDS_FILE: recordsFile } : {}),
+    };
+    await runCommand(sampleCommand, env, signal, this.log);
+  }
+
+  /** Venice writes ledger entries a little after a request; give them time to appear. */
+  private async waitForLedger(signal: AbortSignal): Promise<void> {
+    const settleMs = this.deps.ledgerSettleMs;
+    if (settleMs > 0) {
+      this.log.info(`Sample: waiting ${Math.round(settleMs / 1000)} s for the ledger to catch up.`);
+      await this.deps.context.sleep(settleMs, signal);
+    }
+    if (signal.aborted) {
+      throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+    }
   }
 }
 

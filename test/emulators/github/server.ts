@@ -1,8 +1,7 @@
 // A loopback stand-in for the GitHub REST and GraphQL APIs, as much as the PR comment uses:
 // issue comments (list with Link paging, create, update, delete), the minimizeComment mutation,
 // GET /user, token checks, and a fork mode in which the token is read-only.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type Exchange, type Fault, type LoggedRequest, startLoopback } from '../loopback.js';
 
 export interface EmulatedComment {
   id: number;
@@ -15,17 +14,23 @@ export interface EmulatedComment {
   minimized: { classifier: string } | null;
 }
 
+type Who = { login: string; type: 'Bot' | 'User'; readOnly?: boolean };
+
 export interface GitHubEmulatorOptions {
   /** Tokens and who they are. `ghs_` tokens are installation tokens (GITHUB_TOKEN): /user answers 403. */
-  tokens?: Record<string, { login: string; type: 'Bot' | 'User'; readOnly?: boolean }>;
+  tokens?: Record<string, Who>;
 }
+
+export type GitHubRoute =
+  'user' | 'comments-list' | 'comments-create' | 'comment-update' | 'comment-delete' | 'graphql';
 
 export interface GitHubEmulator {
   url: string;
   comments: EmulatedComment[];
-  requests: { method: string; path: string; body: string }[];
+  requests: LoggedRequest<GitHubRoute>[];
   /** Adds comments as another user would have written them. */
   seed(issue: number, bodies: string[], user?: EmulatedComment['user']): void;
+  inject(route: GitHubRoute | '*', fault: Fault, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -34,7 +39,78 @@ export const FORK_TOKEN = 'ghs_emulatedForkReadOnlyToken0002';
 export const PAT = 'ghp_emulatedPersonalToken0003';
 
 const BODY_LIMIT = 65_536;
+const ISSUE_COMMENTS = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/;
+const ONE_COMMENT = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/;
+const DOCS = 'https://docs.github.com/rest';
+const TOO_LONG = {
+  message: 'Validation Failed',
+  errors: [{ message: 'Body is too long (maximum is 65536 characters)' }],
+};
+const FORBIDDEN = { message: 'Resource not accessible by integration', documentation_url: DOCS };
 
+/** Names a request's endpoint, for the log and for aiming faults. */
+function routeOf(method: string, url: URL): GitHubRoute | undefined {
+  const path = url.pathname;
+  if (method === 'GET' && path === '/user') return 'user';
+  if (method === 'POST' && path === '/graphql') return 'graphql';
+  if (ISSUE_COMMENTS.test(path)) {
+    if (method === 'GET') return 'comments-list';
+    if (method === 'POST') return 'comments-create';
+  }
+  if (ONE_COMMENT.test(path)) {
+    if (method === 'PATCH') return 'comment-update';
+    if (method === 'DELETE') return 'comment-delete';
+  }
+  return undefined;
+}
+
+/** The comments of the emulated repository, and how they look on the wire. */
+class CommentStore {
+  readonly comments: EmulatedComment[] = [];
+  baseUrl = '';
+  private nextId = 1000;
+
+  add(issue: number, body: string, user: EmulatedComment['user']): EmulatedComment {
+    const now = new Date().toISOString();
+    const id = this.nextId++;
+    const comment: EmulatedComment = {
+      id,
+      node_id: `IC_kwDO${id}`,
+      issue,
+      body,
+      user,
+      created_at: now,
+      updated_at: now,
+      minimized: null,
+    };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  wire(c: EmulatedComment): Record<string, unknown> {
+    return {
+      id: c.id,
+      node_id: c.node_id,
+      url: `${this.baseUrl}/repos/acme/leads/issues/comments/${c.id}`,
+      html_url: `https://github.com/acme/leads/pull/${c.issue}#issuecomment-${c.id}`,
+      body: c.body,
+      user: { login: c.user.login, type: c.user.type, id: 1 },
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: 'NONE',
+    };
+  }
+}
+
+interface Call {
+  store: CommentStore;
+  who: Who;
+  token: string;
+  body: Record<string, unknown>;
+  exchange: Exchange<GitHubRoute>;
+}
+
+/** Starts the emulator on 127.0.0.1 and a free port. */
 export async function startGitHubEmulator(
   options: GitHubEmulatorOptions = {},
 ): Promise<GitHubEmulator> {
@@ -43,177 +119,138 @@ export async function startGitHubEmulator(
     [FORK_TOKEN]: { login: 'github-actions[bot]', type: 'Bot', readOnly: true },
     [PAT]: { login: 'release-bot', type: 'User' },
   };
-  const comments: EmulatedComment[] = [];
-  const requests: GitHubEmulator['requests'] = [];
-  let nextId = 1000;
-  const sockets = new Set<Socket>();
-  let baseUrl = '';
-
-  const send = (
-    res: ServerResponse,
-    status: number,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(body === undefined ? '' : JSON.stringify(body));
-  };
-  const wire = (c: EmulatedComment) => ({
-    id: c.id,
-    node_id: c.node_id,
-    url: `${baseUrl}/repos/acme/leads/issues/comments/${c.id}`,
-    html_url: `https://github.com/acme/leads/pull/${c.issue}#issuecomment-${c.id}`,
-    body: c.body,
-    user: { login: c.user.login, type: c.user.type, id: 1 },
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-    author_association: 'NONE',
+  const store = new CommentStore();
+  const server = await startLoopback<GitHubRoute>((exchange) => answer(store, tokens, exchange), {
+    route: routeOf,
   });
-  const add = (issue: number, body: string, user: EmulatedComment['user']) => {
-    const now = new Date().toISOString();
-    const c: EmulatedComment = {
-      id: nextId,
-      node_id: `IC_kwDO${nextId}`,
-      issue,
-      body,
-      user,
-      created_at: now,
-      updated_at: now,
-      minimized: null,
-    };
-    nextId += 1;
-    comments.push(c);
-    return c;
-  };
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const url = new URL(req.url ?? '/', 'http://github');
-      requests.push({ method: req.method ?? '', path: url.pathname + url.search, body: text });
-      const auth = req.headers.authorization ?? '';
-      const token = auth.replace(/^(token|bearer) /i, '');
-      const who = tokens[token];
-      if (!who)
-        return send(res, 401, {
-          message: 'Bad credentials',
-          documentation_url: 'https://docs.github.com/rest',
-        });
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      const forbidden = () =>
-        send(res, 403, {
-          message: 'Resource not accessible by integration',
-          documentation_url: 'https://docs.github.com/rest',
-        });
-      const path = url.pathname;
-      let m: RegExpExecArray | null;
-
-      if (req.method === 'GET' && path === '/user') {
-        if (token.startsWith('ghs_')) return forbidden();
-        return send(res, 200, { login: who.login, type: who.type, id: 1 });
-      }
-      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
-        const issue = Number(m[1]);
-        if (req.method === 'GET') {
-          const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
-          const page = Number(url.searchParams.get('page') ?? 1);
-          const all = comments.filter((c) => c.issue === issue);
-          const last = Math.max(1, Math.ceil(all.length / perPage));
-          const links: string[] = [];
-          const link = (p: number, rel: string) =>
-            `<${baseUrl}${path}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
-          if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
-          if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-          return send(
-            res,
-            200,
-            all.slice((page - 1) * perPage, page * perPage).map(wire),
-            links.length ? { link: links.join(', ') } : {},
-          );
-        }
-        if (req.method === 'POST') {
-          if (who.readOnly) return forbidden();
-          const b = typeof body.body === 'string' ? body.body : '';
-          if (b.length > BODY_LIMIT)
-            return send(res, 422, {
-              message: 'Validation Failed',
-              errors: [{ message: 'Body is too long (maximum is 65536 characters)' }],
-            });
-          return send(res, 201, wire(add(issue, b, who)));
-        }
-      }
-      if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(path))) {
-        const comment = comments.find((c) => c.id === Number(m![1]));
-        if (!comment) return send(res, 404, { message: 'Not Found' });
-        if (req.method === 'PATCH') {
-          if (who.readOnly) return forbidden();
-          const b = typeof body.body === 'string' ? body.body : '';
-          if (b.length > BODY_LIMIT)
-            return send(res, 422, {
-              message: 'Validation Failed',
-              errors: [{ message: 'Body is too long (maximum is 65536 characters)' }],
-            });
-          comment.body = b;
-          comment.updated_at = new Date().toISOString();
-          return send(res, 200, wire(comment));
-        }
-        if (req.method === 'DELETE') {
-          if (who.readOnly) return forbidden();
-          comments.splice(comments.indexOf(comment), 1);
-          res.writeHead(204);
-          return res.end();
-        }
-      }
-      if (req.method === 'POST' && path === '/graphql') {
-        const query = typeof body.query === 'string' ? body.query : '';
-        const variables = (body.variables ?? {}) as Record<string, unknown>;
-        if (/minimizeComment/.test(query)) {
-          if (who.readOnly)
-            return send(res, 200, {
-              data: { minimizeComment: null },
-              errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }],
-            });
-          const comment = comments.find((c) => c.node_id === variables.subjectId);
-          if (!comment)
-            return send(res, 200, {
-              data: null,
-              errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a node' }],
-            });
-          comment.minimized = { classifier: String(variables.classifier) };
-          return send(res, 200, {
-            data: {
-              minimizeComment: {
-                minimizedComment: {
-                  isMinimized: true,
-                  minimizedReason: String(variables.classifier).toLowerCase(),
-                },
-              },
-            },
-          });
-        }
-        return send(res, 200, { data: null, errors: [{ message: 'Unsupported query' }] });
-      }
-      send(res, 404, { message: 'Not Found' });
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  store.baseUrl = server.url;
   return {
-    url: baseUrl,
-    comments,
-    requests,
+    url: server.url,
+    comments: store.comments,
+    requests: server.requests,
     seed(issue, bodies, user = { login: 'octocat', type: 'User' }) {
-      for (const b of bodies) add(issue, b, user);
+      for (const b of bodies) store.add(issue, b, user);
     },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
+    inject: server.inject,
+    close: server.close,
   };
+}
+
+function answer(
+  store: CommentStore,
+  tokens: Record<string, Who>,
+  exchange: Exchange<GitHubRoute>,
+): void {
+  const { request, json } = exchange;
+  const token = (request.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
+  const who = tokens[token];
+  if (!who) return json(401, { message: 'Bad credentials', documentation_url: DOCS });
+  let body: Record<string, unknown>;
+  try {
+    body = request.body ? (JSON.parse(request.body) as Record<string, unknown>) : {};
+  } catch {
+    return json(400, { message: 'Problems parsing JSON', documentation_url: DOCS });
+  }
+  const call: Call = { store, who, token, body, exchange };
+  const handlers: Record<GitHubRoute, (call: Call) => void> = {
+    user: currentUser,
+    'comments-list': listComments,
+    'comments-create': createComment,
+    'comment-update': updateComment,
+    'comment-delete': deleteComment,
+    graphql,
+  };
+  const route = request.route;
+  if (route === 'unknown') return json(404, { message: 'Not Found', documentation_url: DOCS });
+  handlers[route](call);
+}
+
+function currentUser({ who, token, exchange }: Call): void {
+  // An installation token (GITHUB_TOKEN) is not a user: GitHub answers 403 here.
+  if (token.startsWith('ghs_')) return exchange.json(403, FORBIDDEN);
+  exchange.json(200, { login: who.login, type: who.type, id: 1 });
+}
+
+function listComments({ store, exchange }: Call): void {
+  const { url, json } = exchange;
+  const issue = Number(ISSUE_COMMENTS.exec(url.pathname)![1]);
+  const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+  const page = Number(url.searchParams.get('page') ?? 1);
+  const all = store.comments.filter((c) => c.issue === issue);
+  const last = Math.max(1, Math.ceil(all.length / perPage));
+  const link = (p: number, rel: string) =>
+    `<${store.baseUrl}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+  const links: string[] = [];
+  if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+  if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
+  json(
+    200,
+    all.slice((page - 1) * perPage, page * perPage).map((c) => store.wire(c)),
+    links.length ? { link: links.join(', ') } : {},
+  );
+}
+
+function createComment({ store, who, body, exchange }: Call): void {
+  if (who.readOnly) return exchange.json(403, FORBIDDEN);
+  const text = typeof body.body === 'string' ? body.body : '';
+  if (text.length > BODY_LIMIT) return exchange.json(422, TOO_LONG);
+  const issue = Number(ISSUE_COMMENTS.exec(exchange.url.pathname)![1]);
+  exchange.json(201, store.wire(store.add(issue, text, who)));
+}
+
+/** The comment a `/issues/comments/{id}` path names, or a 404 answered. */
+function commentOf({ store, exchange }: Call): EmulatedComment | undefined {
+  const id = Number(ONE_COMMENT.exec(exchange.url.pathname)![1]);
+  const comment = store.comments.find((c) => c.id === id);
+  if (!comment) exchange.json(404, { message: 'Not Found', documentation_url: DOCS });
+  return comment;
+}
+
+function updateComment(call: Call): void {
+  const comment = commentOf(call);
+  if (!comment) return;
+  if (call.who.readOnly) return call.exchange.json(403, FORBIDDEN);
+  const text = typeof call.body.body === 'string' ? call.body.body : '';
+  if (text.length > BODY_LIMIT) return call.exchange.json(422, TOO_LONG);
+  comment.body = text;
+  comment.updated_at = new Date().toISOString();
+  call.exchange.json(200, call.store.wire(comment));
+}
+
+function deleteComment(call: Call): void {
+  const comment = commentOf(call);
+  if (!comment) return;
+  if (call.who.readOnly) return call.exchange.json(403, FORBIDDEN);
+  call.store.comments.splice(call.store.comments.indexOf(comment), 1);
+  call.exchange.json(204);
+}
+
+/** GraphQL answers 200 with `errors`, never an HTTP error, as GitHub's does. */
+function graphql({ store, who, body, exchange }: Call): void {
+  const query = typeof body.query === 'string' ? body.query : '';
+  const variables = (body.variables ?? {}) as Record<string, unknown>;
+  if (!/minimizeComment/.test(query))
+    return exchange.json(200, { data: null, errors: [{ message: 'Unsupported query' }] });
+  if (who.readOnly) {
+    return exchange.json(200, {
+      data: { minimizeComment: null },
+      errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }],
+    });
+  }
+  const comment = store.comments.find((c) => c.node_id === variables.subjectId);
+  if (!comment) {
+    return exchange.json(200, {
+      data: null,
+      errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a node' }],
+    });
+  }
+  const classifier = String(variables.classifier);
+  comment.minimized = { classifier };
+  exchange.json(200, {
+    data: {
+      minimizeComment: {
+        minimizedComment: { isMinimized: true, minimizedReason: classifier.toLowerCase() },
+      },
+    },
+  });
 }
