@@ -35,6 +35,20 @@ export const MAX_BREAKDOWN_LINES = 25;
 
 const CELLS = 20;
 
+// C0 controls, DEL and C1 controls (0x9b is a one-byte CSI), and the bidirectional overrides
+// that can make text read differently from what it is ("Trojan Source").
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text with no control characters: line breaks become a space, the rest are dropped. Every
+ * renderer applies it, since Markdown too ends up in a terminal (`--format markdown`).
+ */
+export function withoutControls(text: string): string {
+  return text.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+}
+
 const left = (title: string): Column => ({ title, align: 'left' });
 const right = (title: string): Column => ({ title, align: 'right' });
 

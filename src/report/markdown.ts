@@ -6,6 +6,7 @@ import {
   MAX_BREAKDOWN_LINES,
   reportBlocks,
   type Span,
+  withoutControls,
 } from './document.js';
 import type { Report } from './report.js';
 
@@ -48,7 +49,7 @@ function span(s: Span): string {
 }
 
 function line(spans: Line): string {
-  return spans.map(span).join('');
+  return withoutControls(spans.map(span).join(''));
 }
 
 /** One table row; an empty cell is a single space, as GitHub writes `| | |`. */

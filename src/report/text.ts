@@ -1,19 +1,18 @@
 // The report for a terminal: the same blocks as the Markdown summary, as plain text with
 // aligned columns. No Markdown escapes, HTML or backticks; and nothing from an API can reach
 // the terminal as a control sequence (an ESC could recolour, move the cursor or retitle it).
-import { type Block, footerParts, type Line, reportBlocks, type Span } from './document.js';
+import {
+  type Block,
+  footerParts,
+  type Line,
+  reportBlocks,
+  type Span,
+  withoutControls,
+} from './document.js';
 import type { Report } from './report.js';
 
-// C0 controls, DEL and C1 controls (0x9b is a one-byte CSI), and the bidirectional overrides
-// that can make text read differently from what it is ("Trojan Source").
-const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
 /** Text safe to print: line breaks become a space, other control characters are dropped. */
-export function terminalSafe(text: string): string {
-  return text.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
-}
+export const terminalSafe = withoutControls;
 
 /** An identifier is quoted in prose, so a name with spaces reads as one; a table cell is bare. */
 function span(s: Span, inTable: boolean): string {

@@ -88,7 +88,9 @@ describe('Cargo emulator: runs and billing', () => {
       8,
     );
   });
+});
 
+describe('Cargo emulator: usage metrics and paging', () => {
   it('derives usage metrics from the same executions the runs show', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const runs = await cargo.listAllRuns(

@@ -41,7 +41,9 @@ describe('loopback server', () => {
     await fetch(`${s.url}/other`);
     expect(s.requests[1]!.route).toBe('unknown');
   });
+});
 
+describe('loopback server faults', () => {
   it('answers an injected status instead of the handler, for as many requests as armed', async () => {
     const s = await start();
     s.inject(

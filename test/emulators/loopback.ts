@@ -51,9 +51,9 @@ export interface Exchange<R extends string = string> {
   req: IncomingMessage;
   res: ServerResponse;
   /** Answers JSON (no body for `undefined`). */
-  json(status: number, body?: unknown, headers?: Record<string, string>): void;
+  json: (status: number, body?: unknown, headers?: Record<string, string>) => void;
   /** Answers text as it is (CSV pages). */
-  text(status: number, body: string, headers?: Record<string, string>): void;
+  text: (status: number, body: string, headers?: Record<string, string>) => void;
 }
 
 export type Handler<R extends string> = (exchange: Exchange<R>) => void | Promise<void>;
@@ -77,13 +77,14 @@ export interface Loopback<R extends string = string> {
   port: number;
   requests: LoggedRequest<R>[];
   /** Arms a fault on a route (`*`: every route) for the next `times` requests (default: all). */
-  inject(route: R | '*', fault: Fault, times?: number): void;
+  inject: (route: R | '*', fault: Fault, times?: number) => void;
   /** Adds a hook that may answer any request instead of the emulator. */
-  intercept(hook: FaultHook<R>): void;
-  clearFaults(): void;
-  setLatency(ms: number): void;
+  intercept: (hook: FaultHook<R>) => void;
+  /** Disarms every injected fault and hook. */
+  clearFaults: () => void;
+  setLatency: (ms: number) => void;
   /** Stops listening and destroys open sockets, hung ones included. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

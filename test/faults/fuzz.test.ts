@@ -18,6 +18,7 @@ import { observeRun } from '../../src/providers/cargo/source.js';
 import * as venice from '../../src/providers/venice/schemas.js';
 import { readRecordsFile } from '../../src/inputs/records-file.js';
 import { buildReport, reportOutputs } from '../../src/report/report.js';
+import { CARGO } from '../../src/providers/cargo/entry.js';
 import { ROOT } from '../support/run-action.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
@@ -180,11 +181,13 @@ describe('mutated API answers', () => {
           { budget: undefined, reserve: 0, warnThreshold: 0.8 },
         );
         const report = buildReport({
-          config,
+          settings: config,
+          provider: 'cargo',
+          vocabulary: CARGO.vocabulary,
           run: meta,
           subject: 'wf',
           recordCount: 1000,
-          outcome: { action: 'none', decision: gate.decision },
+          decision: gate.decision,
           reasons: gate.reasons,
           estimate,
           projection,
@@ -320,7 +323,7 @@ describe('records files', () => {
     await new Promise<void>((done) => out.end('{"id":0}]', () => done()));
     const expected = chunks * Math.floor((1 << 20) / record.length) + 1;
     // A separate process, so its peak memory is the reader's alone.
-    const script = `import { readRecordsFile } from ${JSON.stringify(join(ROOT, 'src', 'records-file.ts'))};
+    const script = `import { readRecordsFile } from ${JSON.stringify(join(ROOT, 'src', 'inputs', 'records-file.ts'))};
 const s = await readRecordsFile(${JSON.stringify(path)}, 10);
 console.log(JSON.stringify({ count: s.count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
     writeFileSync(join(dir, 'count.mts'), script);

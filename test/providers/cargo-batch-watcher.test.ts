@@ -181,6 +181,44 @@ describe('a launched batch the gate can no longer watch', () => {
   });
 });
 
+describe('the sample when its watch fails', () => {
+  it('stopped cleanly after its status cannot be read: the API error, as any other', async () => {
+    const h = await start({ durationScale: 100 });
+    h.cargo.inject('batches-get', { kind: 'status', status: 502 });
+    const error = (await h.provider
+      .sample!.run(samplePlan(8), PLENTY)
+      .catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).not.toBeInstanceOf(LaunchError);
+    expect(error.status).toBe(502);
+    expect(onlyBatch(h.cargo).status).toBe('cancelled');
+  });
+
+  it('at its cap with a cancel that keeps failing: a LaunchError, whatever the estimate', async () => {
+    const h = await start({ durationScale: 20 });
+    h.cargo.inject('batches-cancel', { kind: 'status', status: 503 });
+    const error = (await h.provider
+      .sample!.run(samplePlan(20, 3), PLENTY)
+      .catch((e: unknown) => e)) as LaunchError;
+    expect(error).toBeInstanceOf(LaunchError);
+    expect(error.stopped).toBe(false);
+    expect(error.message).toContain(onlyBatch(h.cargo).uuid);
+  });
+});
+
+describe('an interrupt before the launch', () => {
+  it('launches nothing and searches nothing', async () => {
+    const h = await start();
+    h.interrupt.abort();
+    const error = (await guardOf(h.provider)
+      .run(batchOf(8), { hardCap: 1_000, detach: false })
+      .catch((e: unknown) => e)) as GateError;
+    expect(error.kind).toBe('cancelled');
+    expect(h.cargo.model.batches.size).toBe(0);
+    expect(h.cargo.requests).toHaveLength(0);
+  });
+});
+
 describe('a create whose answer is lost', () => {
   const launchers: [string, (p: Provider) => Promise<unknown>][] = [
     ['run-batch', (p) => guardOf(p).run(batchOf(8), { hardCap: 1_000, detach: false })],

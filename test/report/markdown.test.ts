@@ -67,6 +67,10 @@ describe('Markdown report', () => {
     expect(outsideCode).not.toContain('@org');
     expect(outsideCode).not.toContain('](http');
     expect(md).toContain(code(slug));
+    // Markdown is printed to terminals too (`--format markdown`): no escape sequence gets through.
+    const escape = renderMarkdown(fixedReport(10, 1000, { slug: 'a\u001b[2Jb\u009bc' }));
+    expect(escape).toContain('`a[2Jbc`');
+    expect(escape).not.toContain('\u001b');
     expect(inert('@team <b>')).toBe('@\u200bteam &lt;b&gt;');
   });
 

@@ -96,6 +96,10 @@ export class CargoBatchWatcher {
     expected: { size: number | undefined; cap: number },
   ): Promise<Batch> {
     const { client, workflowUuid, context } = this.deps;
+    // Nothing is launched once the job is interrupted (and no batch is then searched for).
+    if (context.signal.aborted) {
+      throw new GateError('cancelled', 'Interrupted before the batch was created: nothing ran.');
+    }
     const since = context.now();
     try {
       return await client.createBatch({ workflowUuid, data });
@@ -286,10 +290,11 @@ export class CargoBatchWatcher {
     cause: unknown,
     stopped: boolean,
   ): LaunchError {
-    const uuid = w.last.batch.uuid;
+    const { uuid, status } = w.last.batch;
     const kind = cause instanceof GateError ? cause.kind : 'server';
+    const end = reason === null ? `had ended ${status}` : 'was stopped';
     const message = stopped
-      ? `Lost sight of batch ${uuid} (${describeError(cause)}); it was stopped, having spent at least ${fmt(w.last.spent)} credits.`
+      ? `Lost sight of batch ${uuid} (${describeError(cause)}); it ${end} after spending at least ${fmt(w.last.spent)} credits.`
       : `Could not cancel batch ${uuid} (${describeError(cause)}). Cancel it in Cargo now: it may still be spending.`;
     return new LaunchError(kind, message, { outcome: this.outcome(w, reason), stopped, cause });
   }
