@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliHelp, EXIT, runCli } from '../src/cli.js';
+import { createProvider } from '../src/pipeline/run-gate.js';
 import { CLI_INPUT_NAMES } from '../src/inputs/inputs.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
 import { ROOT } from './support/run-action.js';
@@ -42,13 +43,22 @@ describe('CLI', () => {
     expect(cliHelp()).toContain('Exit codes');
   });
 
-  it('exits 0 on pass, reading the token from CARGO_API_TOKEN, and prints Markdown', async () => {
+  it('exits 0 on pass, reading the token from CARGO_API_TOKEN, and prints terminal text', async () => {
     const { code, stdout, stderr } = await cli(
       [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100'],
       { CARGO_API_TOKEN: FIXTURE.tokens.admin },
     );
     expect(code, stderr).toBe(EXIT.ok);
-    expect(stdout).toContain('Batch cost gate: **pass**');
+    expect(stdout).toContain('✅ Batch cost gate: pass');
+    // A terminal gets no Markdown or HTML.
+    expect(stdout).not.toMatch(/\*\*|<details>|<sub>|\\\(/);
+    const markdown = await cli(
+      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100', '--format', 'markdown'],
+      {
+        CARGO_API_TOKEN: FIXTURE.tokens.admin,
+      },
+    );
+    expect(markdown.stdout).toContain('Batch cost gate: **pass**');
     expect(emu.requests[0]!.headers.authorization).toBe(`Bearer ${FIXTURE.tokens.admin}`);
   });
 
@@ -121,6 +131,86 @@ describe('CLI', () => {
     expect(stderr).not.toContain('tok-unreachable-1');
   }, 60_000);
 
+  it('exits 1 and says so when a launched batch is stopped at the hard cap', async () => {
+    // The provider raised its price after the history was recorded.
+    emu.model.workflows.get(ENRICH.uuid)!.nodes[2]!.credits = 40;
+    const dir = mkdtempSync(join(tmpdir(), 'cli-cap-'));
+    const file = join(dir, 'records.ndjson');
+    writeFileSync(
+      file,
+      Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `c-${i}` })).join('\n'),
+    );
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      [
+        ...at(),
+        '--workflow-uuid',
+        ENRICH.uuid,
+        '--records-file',
+        file,
+        '--run-batch',
+        'true',
+        '--hard-cap',
+        '50',
+      ],
+      {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        env: { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+        provider: (config, log) => createProvider(config, { log, batchPollIntervalMs: () => 50 }),
+      },
+    );
+    expect(code, stderr).toBe(EXIT.fail);
+    expect(stdout).toContain('🛑 Batch cost gate: stopped at hard cap');
+    expect(stdout).not.toContain('✅');
+    expect(stderr).toMatch(
+      /stopped at hard cap: Batch \S+ was cancelled at the hard cap of 50 credits/,
+    );
+    expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');
+  }, 60_000);
+
+  it('--quiet still says a warn (only a pass is silent)', async () => {
+    const args = [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100', '--quiet'];
+    const env = { CARGO_API_TOKEN: FIXTURE.tokens.admin };
+    const pass = await cli(args, env);
+    expect(pass.code).toBe(EXIT.ok);
+    expect(pass.stdout + pass.stderr).toBe('');
+    const projected = Number(
+      JSON.parse((await cli([...args.slice(0, -1), '--format', 'json'], env)).stdout).projection
+        .projected,
+    );
+    const warn = await cli([...args, '--budget', String(Math.ceil(projected / 0.9))], env);
+    expect(warn.code).toBe(EXIT.ok);
+    expect(warn.stdout).toBe('');
+    expect(warn.stderr).toMatch(/^⚠️ warn: Projected/m);
+  });
+
+  it('refuses an unknown provider before any call, naming the input', async () => {
+    const { code, stderr } = await cli([
+      ...at(),
+      '--provider',
+      'openai',
+      '--api-token',
+      't',
+      '--record-count',
+      '5',
+    ]);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain("Input 'provider': must be one of cargo, venice (got 'openai')");
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it("reads the token from the provider's own variable", async () => {
+    const { stderr } = await cli(
+      ['--provider', 'venice', '--api-url', emu.url, '--record-count', '5'],
+      {
+        CARGO_API_TOKEN: 'not-this-one',
+      },
+    );
+    expect(stderr).toContain("Input 'api-token': is required: a Venice ADMIN API key");
+  });
+
   it('runs from the bundle with a shebang', async () => {
     const out = await new Promise<{ code: number | null; stdout: string }>((done) => {
       const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version']);
@@ -151,8 +241,8 @@ describe('npm start (the embedded demo)', () => {
       },
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Batch cost gate: **pass**');
-    expect(result.stdout).toContain('Batch cost gate: **fail**');
+    expect(result.stdout).toContain('✅ Batch cost gate: pass');
+    expect(result.stdout).toContain('❌ Batch cost gate: fail');
     expect(result.stdout).toContain('(exit code 1: the gate stops this batch)');
   }, 60_000);
 });

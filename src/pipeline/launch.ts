@@ -82,14 +82,16 @@ function namedNodes(outcome: BatchOutcome, observations: Observation[]): BatchOu
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
+const STOPPED: Record<NonNullable<Receipt['stopped']>, (r: Receipt, unit: string) => string> = {
+  'hard-cap': (r, unit) => `was cancelled at the hard cap of ${fmt(r.hardCap)} ${unit}`,
+  timeout: () => 'was cancelled when batch-timeout-minutes ran out',
+  interrupted: () => 'was cancelled because the job was cancelled',
+  'watch-failed': () => 'was cancelled because its progress could not be read',
+};
+
 function receiptReasons(r: Receipt, unit: string): string[] {
   if (r.detached) return [`run-batch: launched batch ${r.batchUuid} and left it running (detach).`];
-  const how =
-    r.stopped === 'hard-cap'
-      ? `was cancelled at the hard cap of ${fmt(r.hardCap)} ${unit}`
-      : r.stopped === 'interrupted'
-        ? 'was cancelled because the job was cancelled'
-        : `ended ${r.status}`;
+  const how = r.stopped ? STOPPED[r.stopped](r, unit) : `ended ${r.status}`;
   const lines = [
     `run-batch: batch ${r.batchUuid} ${how} after ${r.executedRuns} of ${r.runsCount} records: ${fmt(r.actual)} ${unit} spent against ${fmt(r.estimated)} estimated for those records.`,
   ];

@@ -101,19 +101,39 @@ function launchFailed(report: OutcomeInput): Outcome {
   };
 }
 
+/** Heading words and the "why" of each way the gate stops a batch it launched. */
+const STOPS: Record<
+  NonNullable<Receipt['stopped']>,
+  { words: string; why: (r: Receipt, unit: string) => string }
+> = {
+  'hard-cap': {
+    words: 'stopped at hard cap',
+    why: (r, unit) => `was cancelled at the hard cap of ${plain(r.hardCap)} ${unit}`,
+  },
+  timeout: {
+    words: 'stopped at batch timeout',
+    why: () => 'was cancelled when batch-timeout-minutes ran out',
+  },
+  interrupted: {
+    words: 'stopped: job interrupted',
+    why: () => 'was cancelled because the job was interrupted',
+  },
+  'watch-failed': {
+    words: 'stopped: could not be watched',
+    why: () => 'was cancelled because its progress could not be read',
+  },
+};
+
 /** The gate cancelled the batch it launched: the step fails, and says why. */
 function stopped(r: Receipt, report: OutcomeInput): Outcome {
-  const atCap = r.stopped === 'hard-cap';
-  const words = atCap ? 'stopped at hard cap' : 'stopped: job interrupted';
-  const why = atCap
-    ? `was cancelled at the hard cap of ${plain(r.hardCap)} ${report.vocabulary.unit}`
-    : 'was cancelled because the job was interrupted';
+  const stop = STOPS[r.stopped ?? 'interrupted'];
+  const unit = report.vocabulary.unit;
   return {
     actionExitCode: 1,
     cliExitCode: 1,
-    annotation: { kind: 'error', title: `${TITLE}: ${words}` },
-    heading: { icon: '🛑', words },
-    message: `Batch ${r.batchUuid} ${why} after ${r.executedRuns} of ${r.runsCount} records, having spent ${plain(r.actual)} ${report.vocabulary.unit}.`,
+    annotation: { kind: 'error', title: `${TITLE}: ${stop.words}` },
+    heading: { icon: '🛑', words: stop.words },
+    message: `Batch ${r.batchUuid} ${stop.why(r, unit)} after ${r.executedRuns} of ${r.runsCount} records, having spent ${plain(r.actual)} ${unit}.`,
   };
 }
 

@@ -82,6 +82,10 @@ describe('run-batch: the guard (bundled action)', () => {
     const cancelAt = emu.requests.find((r) => r.route === 'batches-cancel')!.at;
     expect(cancelAt - crossedAt).toBeLessThanOrEqual(5_000 + 1_000);
     expect(result.stdout).toMatch(/::error::.*cancelled at the hard cap of 100 credits/);
+    // The error line names the stop, never "fits the budget"; the heading never says pass.
+    expect(result.stdout).not.toMatch(/::error::.*fits/);
+    expect(result.summary).toContain('🛑 Batch cost gate: **stopped at hard cap**');
+    expect(result.summary).not.toContain('✅');
     expect(result.summary).toMatch(
       /cost more than the estimate's upper bound allowed\. Node find\\_email cost/,
     );

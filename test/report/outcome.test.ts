@@ -180,6 +180,22 @@ const TABLE: [string, OutcomeInput, 0 | 1, 0 | 1 | 2, string, string][] = [
     'stopped at hard cap',
   ],
   [
+    'run-batch stopped at the batch timeout',
+    input({ receipt: receipt({ stopped: 'timeout', status: 'cancelled' }) }),
+    1,
+    1,
+    'error',
+    'stopped at batch timeout',
+  ],
+  [
+    'run-batch whose watch failed and was cancelled',
+    input({ receipt: receipt({ stopped: 'watch-failed', status: 'cancelled' }) }),
+    1,
+    1,
+    'error',
+    'stopped: could not be watched',
+  ],
+  [
     'run-batch interrupted',
     input({ receipt: receipt({ stopped: 'interrupted', status: 'cancelled' }) }),
     1,

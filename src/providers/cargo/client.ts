@@ -18,7 +18,7 @@ export interface CargoClientOptions {
   dispatcher?: Dispatcher;
   onRetry?: HttpClientOptions['onRetry'];
   onRequest?: HttpClientOptions['onRequest'];
-  /** The job's abort signal: an interrupt aborts requests in flight (a batch cancel excepted). */
+  /** The job's abort signal: an interrupt aborts requests in flight (clean-up calls excepted). */
   signal?: AbortSignal;
 }
 
