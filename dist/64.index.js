@@ -315,63 +315,76 @@ function statusOf(error) {
         ? Number(error.status)
         : undefined;
 }
+/** Why no comment is written this time, or undefined when one may be. */
+function skipReason(args, previous) {
+    if (args.policy.comment === 'on-exceed' && args.decision === 'pass' && !previous)
+        return 'the batch passes and there is no earlier comment to update';
+    if (previous && previous.marker.time > args.time) {
+        args.log.info(`Left the PR comment alone: it was written by a newer run (${previous.marker.time}).`);
+        return 'a newer run wrote the comment';
+    }
+    return undefined;
+}
+/** Updates the previous comment in place, or hides / deletes it and writes a new one. */
+async function write(args, previous, body) {
+    const { octokit, target } = args;
+    const mode = args.policy.commentMode;
+    const base = { owner: target.owner, repo: target.repo };
+    if (previous && mode === 'update') {
+        // Same numbers as the comment already shows: a PATCH would only move its timestamp.
+        if ((0,comment_body/* sameContent */.Cm)(previous.body, body))
+            return { action: 'unchanged', url: previous.url };
+        const updated = await octokit.rest.issues.updateComment({
+            ...base,
+            comment_id: previous.id,
+            body,
+        });
+        return { action: 'updated', url: updated.data.html_url };
+    }
+    if (previous && mode === 'hide-and-new') {
+        await octokit.graphql('mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }', { subjectId: previous.nodeId, classifier: 'OUTDATED' });
+    }
+    if (previous && mode === 'delete-and-new') {
+        await octokit.rest.issues.deleteComment({ ...base, comment_id: previous.id });
+    }
+    const created = await octokit.rest.issues.createComment({
+        ...base,
+        issue_number: target.issue,
+        body,
+    });
+    return { action: 'created', url: created.data.html_url };
+}
+/** A comment that could not be written: a warning that says what to do, never a throw. */
+function failure(error, log) {
+    const message = error instanceof Error ? error.message : String(error);
+    // REST errors carry the status; GraphQL answers a refused mutation with 200 and the reason in
+    // `errors` (GraphqlResponseError has no status), so for minimizeComment only the text tells.
+    if (statusOf(error) === 403 || /not accessible by integration/i.test(message)) {
+        log.warning('Could not write the PR comment: the token may not write to pull requests (a fork PR gets a read-only GITHUB_TOKEN). ' +
+            'Add `permissions: pull-requests: write` to the job, or for fork PRs use the two-workflow pattern in the README ' +
+            '(gate on pull_request and upload the report; post it from a workflow_run workflow). The job summary has the full report.');
+        return { action: 'forbidden', reason: message };
+    }
+    log.warning(`Could not write the PR comment: ${message}. The job summary has the full report.`);
+    return { action: 'failed', reason: message };
+}
 /**
  * Writes, updates, replaces or leaves the gate's PR comment, per `comment` and `comment-mode`.
  * Never throws: a comment that cannot be written is a warning, not a failed gate.
  */
 async function upsertComment(args) {
-    const { octokit, target, config, tag, log } = args;
-    if (config.comment === 'never')
+    if (args.policy.comment === 'never')
         return { action: 'skipped', reason: 'comment is never' };
     try {
-        const login = await ownLogin(octokit);
-        const own = await findOwn(octokit, target, tag, login);
-        const previous = own.at(-1);
-        if (config.comment === 'on-exceed' && args.decision === 'pass' && !previous) {
-            return {
-                action: 'skipped',
-                reason: 'the batch passes and there is no earlier comment to update',
-            };
-        }
-        if (previous && previous.marker.time > args.time) {
-            log.info(`Left the PR comment alone: it was written by a newer run (${previous.marker.time}).`);
-            return { action: 'skipped', reason: 'a newer run wrote the comment' };
-        }
-        const body = args.render(previous?.marker);
-        const base = { owner: target.owner, repo: target.repo };
-        if (previous && config.commentMode === 'update') {
-            if ((0,comment_body/* withoutTime */.qL)(previous.body) === (0,comment_body/* withoutTime */.qL)(body))
-                return { action: 'unchanged', url: previous.url };
-            const updated = await octokit.rest.issues.updateComment({
-                ...base,
-                comment_id: previous.id,
-                body,
-            });
-            return { action: 'updated', url: updated.data.html_url };
-        }
-        if (previous && config.commentMode === 'hide-and-new') {
-            await octokit.graphql('mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }', { subjectId: previous.nodeId, classifier: 'OUTDATED' });
-        }
-        if (previous && config.commentMode === 'delete-and-new') {
-            await octokit.rest.issues.deleteComment({ ...base, comment_id: previous.id });
-        }
-        const created = await octokit.rest.issues.createComment({
-            ...base,
-            issue_number: target.issue,
-            body,
-        });
-        return { action: 'created', url: created.data.html_url };
+        const login = await ownLogin(args.octokit);
+        const previous = (await findOwn(args.octokit, args.target, args.tag, login)).at(-1);
+        const reason = skipReason(args, previous);
+        if (reason !== undefined)
+            return { action: 'skipped', reason };
+        return await write(args, previous, args.render(previous?.marker));
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (statusOf(error) === 403 || /not accessible by integration/i.test(message)) {
-            log.warning('Could not write the PR comment: the token may not write to pull requests (a fork PR gets a read-only GITHUB_TOKEN). ' +
-                'Add `permissions: pull-requests: write` to the job, or for fork PRs use the two-workflow pattern in the README ' +
-                '(gate on pull_request and upload the report; post it from a workflow_run workflow). The job summary has the full report.');
-            return { action: 'forbidden', reason: message };
-        }
-        log.warning(`Could not write the PR comment: ${message}. The job summary has the full report.`);
-        return { action: 'failed', reason: message };
+        return failure(error, args.log);
     }
 }
 

@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2028);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8282);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2028:
+/***/ 8282:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39457,10 +39457,607 @@ __nccwpck_require__.d(__webpack_exports__, {
   ak: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: EXIT, helpText, parseArgs
+// UNUSED EXPORTS: EXIT, cliHelp
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/shared/errors.ts
+/** Base class of every error the gate raises on purpose. */
+class GateError extends Error {
+    kind;
+    constructor(kind, message, options) {
+        super(message, options);
+        this.name = 'GateError';
+        this.kind = kind;
+    }
+}
+/** A setting that cannot be used; `input` is the action input (kebab-case) at fault. */
+class ConfigError extends GateError {
+    input;
+    constructor(input, message) {
+        super('config', `Input '${input}': ${message}`);
+        this.name = 'ConfigError';
+        this.input = input;
+    }
+}
+/** A billing or GitHub API call that failed, already classified by kind. */
+class ApiError extends GateError {
+    endpoint;
+    method;
+    status;
+    apiMessage;
+    reason;
+    retryAfterMs;
+    constructor(kind, message, context, options) {
+        super(kind, message, options);
+        this.name = 'ApiError';
+        this.endpoint = context.endpoint;
+        this.method = context.method;
+        this.status = context.status;
+        this.apiMessage = context.apiMessage;
+        this.reason = context.reason;
+        this.retryAfterMs = context.retryAfterMs;
+    }
+}
+/** True for errors raised by a billing API call (as opposed to bad settings or a bug). */
+function isApiError(error) {
+    return error instanceof ApiError;
+}
+/** One human line for any thrown value. */
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+;// CONCATENATED MODULE: ./src/shared/version.ts
+/** This package's version, sent to APIs as the client version (kept equal to package.json by a test). */
+const VERSION = '0.1.0';
+const CLIENT_NAME = 'batch-cost-gate';
+
+;// CONCATENATED MODULE: ./src/inputs/parsers.ts
+// The parsers of the input table: each turns one input's trimmed, non-empty string into a typed
+// value, or calls `fail` with what the input accepts. They are pure, so the table, the schema
+// and the tests share them.
+/** One of a fixed list of words, matched without regard to case. */
+function oneOf(values) {
+    return (value, fail) => {
+        const lower = value.toLowerCase();
+        const match = values.find((v) => v === lower);
+        return match ?? fail(`must be one of ${values.join(', ')} (got '${value}')`);
+    };
+}
+/**
+ * A name from a list this room does not hold (the provider registry's), lower-cased. Only its
+ * shape is checked here; the registry says whether it names something.
+ */
+function lowerWord(value, fail) {
+    if (!/^[A-Za-z0-9][\w-]*$/.test(value))
+        fail(`must be a single word (got '${value}')`);
+    return value.toLowerCase();
+}
+function integer(min, max = Number.MAX_SAFE_INTEGER) {
+    const accepted = max === Number.MAX_SAFE_INTEGER
+        ? `a whole number of at least ${min}`
+        : `a whole number from ${min} to ${max}`;
+    return (value, fail) => {
+        const n = Number(value);
+        if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+            fail(`must be ${accepted} (got '${value}')`);
+        }
+        return n;
+    };
+}
+function describeRange(range) {
+    const low = `${range.minExclusive ? 'above' : 'at least'} ${range.min}`;
+    if (range.max === undefined)
+        return `a number ${low}`;
+    return `a number ${low} and ${range.maxExclusive ? 'below' : 'at most'} ${range.max}`;
+}
+function decimal(range) {
+    const accepted = describeRange(range);
+    return (value, fail) => {
+        // Plain decimals only: '1e3', '0x10' and '1,000' are refused rather than guessed at.
+        if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value))
+            fail(`must be ${accepted} (got '${value}')`);
+        const n = Number(value);
+        const tooLow = range.minExclusive ? n <= range.min : n < range.min;
+        const tooHigh = range.max !== undefined && (range.maxExclusive ? n >= range.max : n > range.max);
+        if (!Number.isFinite(n) || tooLow || tooHigh)
+            fail(`must be ${accepted} (got '${value}')`);
+        return n;
+    };
+}
+/** Seconds as the input is written, milliseconds as the code uses them. */
+function secondsToMs(parseSeconds) {
+    return (value, fail) => parseSeconds(value, fail) * 1000;
+}
+function parsers_boolean(value, fail) {
+    // The same spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    return fail(`must be true or false (got '${value}')`);
+}
+function httpUrl(value, fail) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return fail(`must be an http(s) URL (got '${value}')`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        fail(`must be an http(s) URL (got '${value}')`);
+    }
+    // A trailing slash would double the one every endpoint path starts with.
+    return value.replace(/\/+$/, '');
+}
+function parsers_text(value) {
+    return value;
+}
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. */
+function headerList(value, fail) {
+    const headers = {};
+    for (const part of value.split(',')) {
+        if (part.trim() === '')
+            continue;
+        const colon = part.indexOf(':');
+        const name = colon === -1 ? '' : part.slice(0, colon).trim();
+        if (colon === -1 || !HEADER_NAME.test(name)) {
+            fail(`must be a list like 'K1: V1, K2: V2' (could not read '${part.trim().slice(0, 40)}')`);
+        }
+        headers[name] = part.slice(colon + 1).trim();
+    }
+    return headers;
+}
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function sampleRecords(value, fail) {
+    if (!value.startsWith('['))
+        return { kind: 'file', path: value };
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return fail('must be a JSON array of record objects or a file path (the inline JSON does not parse)');
+    }
+    if (!Array.isArray(parsed) || !parsed.every(isRecord)) {
+        return fail('must be a JSON array of record objects or a file path');
+    }
+    if (parsed.length === 0)
+        fail('the inline JSON array is empty; give at least one record');
+    return { kind: 'inline', records: parsed };
+}
+// The `data.kind` values a Cargo batch accepts (@cargo-ai/types' batch data union).
+const BATCH_KINDS = [
+    'records',
+    'recordIds',
+    'segment',
+    'filter',
+    'change',
+    'file',
+    'runs',
+    'schedule',
+    'form',
+];
+function batchData(value, fail) {
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch {
+        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"} (it does not parse)');
+    }
+    if (!isRecord(parsed)) {
+        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"}');
+    }
+    const kind = parsed.kind;
+    if (typeof kind !== 'string' || !BATCH_KINDS.includes(kind)) {
+        return fail(`needs "kind", one of ${BATCH_KINDS.join(', ')}`);
+    }
+    if (kind === 'records' && !Array.isArray(parsed.records)) {
+        fail('of kind "records" needs a "records" array');
+    }
+    if (kind === 'recordIds' && !Array.isArray(parsed.ids)) {
+        fail('of kind "recordIds" needs an "ids" array');
+    }
+    return { ...parsed, kind };
+}
+function regex(value, fail) {
+    try {
+        return new RegExp(value);
+    }
+    catch (error) {
+        return fail(`must be a regular expression (${error instanceof Error ? error.message : 'it does not compile'})`);
+    }
+}
+function artifactName(value, fail) {
+    // The characters the artifact service refuses in a name.
+    if (/[":<>|*?\\/\r\n]/.test(value)) {
+        fail(`must not contain any of " : < > | * ? \\ / or a line break (got '${value}')`);
+    }
+    return value;
+}
+function prometheusFile(value, fail) {
+    // node_exporter's textfile collector reads only *.prom files.
+    if (!value.endsWith('.prom')) {
+        fail(`must end in .prom, or the textfile collector ignores it (got '${value}')`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+// The one input table: every action input and CLI flag, once. The zod schema and `Config`
+// (config.ts), the CLI's flags and help (cli-args.ts), and the action.yml / README consistency
+// test all derive from it, so adding an input is adding a row here (and to action.yml).
+
+// Rows are in action.yml's order, which is also the order of `--help`. `provider` has no
+// default here on purpose: the provider registry owns the default and the list of names.
+const INPUTS = {
+    provider: {
+        key: 'provider',
+        description: 'billing backend',
+        parse: lowerWord,
+    },
+    'api-token': {
+        key: 'apiToken',
+        description: 'admin API token or key of the billing backend',
+        parse: parsers_text,
+        unset: () => '',
+    },
+    'api-url': {
+        key: 'apiUrl',
+        description: "base URL of the billing API [default: the provider's public URL]",
+        parse: httpUrl,
+    },
+    'workspace-uuid': {
+        key: 'workspaceUuid',
+        description: 'Cargo workspace, sent as selected-workspace-uuid',
+        parse: parsers_text,
+    },
+    'workflow-uuid': {
+        key: 'workflowUuid',
+        description: 'Cargo workflow the batch will run (required for Cargo)',
+        parse: parsers_text,
+    },
+    'record-count': {
+        key: 'recordCount',
+        description: 'records in the batch (required unless records-file or batch-data is given)',
+        parse: integer(1),
+    },
+    'records-file': {
+        key: 'recordsFile',
+        description: 'JSON array, NDJSON or CSV of the batch records; counted, first ones sampled',
+        parse: parsers_text,
+    },
+    'estimate-from': {
+        key: 'estimateFrom',
+        default: 'auto',
+        description: 'where the cost per record comes from: history, sample, metrics or auto',
+        parse: oneOf(['auto', 'history', 'sample', 'metrics']),
+    },
+    'history-window-days': {
+        key: 'historyWindowDays',
+        default: '30',
+        description: 'days back history and metrics look',
+        parse: integer(1, 3650),
+    },
+    'min-history-runs': {
+        key: 'minHistoryRuns',
+        default: '10',
+        description: 'fewest finished runs auto accepts as history',
+        parse: integer(1),
+    },
+    'sample-records': {
+        key: 'sampleRecords',
+        description: 'inline JSON array, or a file, of the records a sample runs',
+        parse: sampleRecords,
+    },
+    'sample-size': {
+        key: 'sampleSize',
+        default: '10',
+        description: 'sample records to run',
+        parse: integer(1, 1000),
+    },
+    'max-sample-credits': {
+        key: 'maxSampleCredits',
+        default: '50',
+        description: 'cancel the sample once it has spent this much',
+        parse: decimal({ min: 0, minExclusive: true }),
+    },
+    'sample-timeout-minutes': {
+        key: 'sampleTimeoutMinutes',
+        default: '15',
+        description: 'cancel the sample after this many minutes',
+        parse: decimal({ min: 0, minExclusive: true, max: 360 }),
+    },
+    budget: {
+        key: 'budget',
+        description: 'most credits the batch may spend',
+        parse: decimal({ min: 0 }),
+    },
+    reserve: {
+        key: 'reserve',
+        default: '0',
+        description: 'credits that must remain after the batch',
+        parse: decimal({ min: 0 }),
+    },
+    confidence: {
+        key: 'confidence',
+        default: '0.9',
+        description: 'one-sided confidence of the upper bound (0.5 ≤ c < 1)',
+        parse: decimal({ min: 0.5, max: 1, maxExclusive: true }),
+    },
+    'warn-threshold': {
+        key: 'warnThreshold',
+        default: '0.8',
+        description: 'share of the limit above which a pass becomes a warn',
+        parse: decimal({ min: 0, max: 1, minExclusive: true }),
+    },
+    'on-exceed': {
+        key: 'onExceed',
+        default: 'fail',
+        description: 'fail (exit 1) or warn (exit 0) when the batch would exceed the limit',
+        parse: oneOf(['fail', 'warn']),
+    },
+    'on-api-error': {
+        key: 'onApiError',
+        default: 'fail',
+        description: 'fail, warn or pass when a billing API cannot be read',
+        parse: oneOf(['fail', 'warn', 'pass']),
+    },
+    comment: {
+        key: 'comment',
+        default: 'on-exceed',
+        description: 'when to comment on a pull request: always, on-exceed or never',
+        parse: oneOf(['always', 'on-exceed', 'never']),
+        actionOnly: true,
+    },
+    'comment-mode': {
+        key: 'commentMode',
+        default: 'update',
+        description: 'previous comment: update, new, hide-and-new or delete-and-new',
+        parse: oneOf(['update', 'new', 'hide-and-new', 'delete-and-new']),
+        actionOnly: true,
+    },
+    'comment-tag': {
+        key: 'commentTag',
+        description: 'keeps comments and metrics of matrix legs apart [default: the workflow UUID]',
+        parse: parsers_text,
+    },
+    'github-token': {
+        key: 'githubToken',
+        runnerDefault: '${{ github.token }}',
+        description: 'token for comments and artifacts',
+        parse: parsers_text,
+        actionOnly: true,
+    },
+    'upload-artifact': {
+        key: 'uploadArtifact',
+        default: 'true',
+        description: 'upload the report files as an artifact (true/false)',
+        parse: parsers_boolean,
+        actionOnly: true,
+    },
+    'artifact-name': {
+        key: 'artifactName',
+        default: 'cost-gate-report',
+        description: 'name of the report artifact',
+        parse: artifactName,
+        actionOnly: true,
+    },
+    'retention-days': {
+        key: 'retentionDays',
+        description: "days to keep the report artifact [default: the repository's setting]",
+        parse: integer(0, 90),
+        actionOnly: true,
+    },
+    'report-dir': {
+        key: 'reportDir',
+        runnerDefault: '${{ runner.temp }}/cost-gate',
+        description: 'directory the report files are written to',
+        parse: parsers_text,
+        actionOnly: true,
+    },
+    'prometheus-file': {
+        key: 'prometheusFile',
+        description: "write the metrics to this .prom file for node_exporter's textfile collector",
+        parse: prometheusFile,
+    },
+    'webhook-url': {
+        key: 'webhookUrl',
+        description: 'POST the JSON report here',
+        parse: httpUrl,
+    },
+    'webhook-headers': {
+        key: 'webhookHeaders',
+        description: 'extra webhook headers, "K1: V1, K2: V2"',
+        parse: headerList,
+        unset: () => ({}),
+    },
+    'batch-data': {
+        key: 'batchData',
+        description: 'JSON data of the Cargo batch to launch (segment, filter, recordIds, records)',
+        parse: batchData,
+    },
+    'run-batch': {
+        key: 'runBatch',
+        default: 'false',
+        description: 'launch the batch on a pass, watch it, cancel it at hard-cap (true/false)',
+        parse: parsers_boolean,
+    },
+    'hard-cap': {
+        key: 'hardCap',
+        description: 'cancel the launched batch at this spend [default: the limit]',
+        parse: decimal({ min: 0 }),
+    },
+    detach: {
+        key: 'detach',
+        default: 'false',
+        description: 'with run-batch: launch and leave the batch running (true/false)',
+        parse: parsers_boolean,
+    },
+    'sample-command': {
+        key: 'sampleCommand',
+        description: 'Venice: shell command that runs the sample (gets SAMPLE_SIZE, RECORDS_FILE)',
+        parse: parsers_text,
+    },
+    'ledger-settle-seconds': {
+        key: 'ledgerSettleSeconds',
+        default: '20',
+        description: 'Venice: seconds to wait for the ledger after the sample command',
+        parse: decimal({ min: 0, max: 600 }),
+    },
+    'sku-filter': {
+        key: 'skuFilter',
+        description: 'Venice: regular expression of the SKUs that count',
+        parse: regex,
+    },
+    'api-timeout-seconds': {
+        key: 'apiTimeoutMs',
+        default: '30',
+        description: 'seconds one billing API request may take',
+        parse: secondsToMs(decimal({ min: 0, minExclusive: true, max: 600 })),
+    },
+    'requests-per-record': {
+        key: 'requestsPerRecord',
+        default: '1',
+        description: 'Venice: API requests one record of the batch makes',
+        parse: decimal({ min: 0, minExclusive: true }),
+    },
+};
+/** The table with every row seen as a plain `InputRow`, for code that walks all of them. */
+const INPUT_ROWS = INPUTS;
+/** Every input, in action.yml order. */
+const INPUT_NAMES = Object.keys(INPUTS);
+/** The inputs the CLI offers as flags. */
+const CLI_INPUT_NAMES = INPUT_NAMES.filter((name) => INPUT_ROWS[name].actionOnly !== true);
+/** The defaults the gate applies itself (a runner expression's meaning is the runner's). */
+const INPUT_DEFAULTS = Object.fromEntries(INPUT_NAMES.flatMap((name) => {
+    const fallback = INPUT_ROWS[name].default;
+    return fallback === undefined ? [] : [[name, fallback]];
+}));
+
+;// CONCATENATED MODULE: ./src/inputs/cli-args.ts
+// The command line's flags: every CLI input of the table as `--name value`, plus the CLI's own
+// flags. The help is built from the same table, so a flag cannot exist without a description.
+
+
+
+/** What `--format` prints on stdout: `text` for a terminal, `markdown` or `json` to keep. */
+const OUTPUT_FORMATS = ['text', 'markdown', 'json'];
+const SWITCHES = {
+    '--help': 'help',
+    '-h': 'help',
+    '--version': 'version',
+    '--quiet': 'quiet',
+    '-q': 'quiet',
+};
+const CLI_INPUTS = new Set(CLI_INPUT_NAMES);
+/** Parses `--name value` and `--name=value`; an unknown flag is a usage error naming it. */
+function parseArgs(argv) {
+    const args = {
+        inputs: {},
+        format: 'text',
+        outDir: undefined,
+        quiet: false,
+        help: false,
+        version: false,
+    };
+    for (let i = 0; i < argv.length; i += 1) {
+        const arg = argv[i];
+        const toggle = SWITCHES[arg];
+        if (toggle !== undefined) {
+            args[toggle] = true;
+            continue;
+        }
+        if (!arg.startsWith('--')) {
+            throw new ConfigError(arg, 'unexpected argument; flags are written --name value (see --help)');
+        }
+        const flag = readFlag(argv, i);
+        if (flag.tookNext)
+            i += 1;
+        setFlag(args, flag.name, flag.value);
+    }
+    return args;
+}
+/** Reads the flag at `argv[i]`: its value follows `=` or is the next argument. */
+function readFlag(argv, i) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    if (eq !== -1)
+        return { name: arg.slice(2, eq), value: arg.slice(eq + 1), tookNext: false };
+    const name = arg.slice(2);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--'))
+        throw new ConfigError(name, 'needs a value');
+    return { name, value, tookNext: true };
+}
+function setFlag(args, name, value) {
+    if (name === 'format')
+        args.format = outputFormat(value);
+    else if (name === 'out-dir')
+        args.outDir = value;
+    else if (CLI_INPUTS.has(name))
+        args.inputs[name] = value;
+    else if (name in INPUT_ROWS) {
+        throw new ConfigError(name, 'is an action input (comments, artifacts); the CLI has no such flag');
+    }
+    else
+        throw new ConfigError(name, 'is not a flag of batch-cost-gate; see --help');
+}
+function outputFormat(value) {
+    const format = OUTPUT_FORMATS.find((f) => f === value);
+    if (format === undefined) {
+        throw new ConfigError('format', `must be one of ${OUTPUT_FORMATS.join(', ')} (got '${value}')`);
+    }
+    return format;
+}
+/** One flag's help: the table's line, its default, and what the registry adds. */
+function describeInput(name, registry) {
+    const row = INPUT_ROWS[name];
+    // The provider names, their default and their token variables live in the registry, which
+    // this room may not import; the CLI hands them in.
+    if (name === 'provider') {
+        return `${row.description}: ${registry.providers.join(', ')} [default: ${registry.defaultProvider}]`;
+    }
+    if (name === 'api-token')
+        return `${row.description} (or env ${registry.tokenEnvs})`;
+    return row.default === undefined
+        ? row.description
+        : `${row.description} [default: ${row.default}]`;
+}
+const OWN_FLAGS = [
+    [`--format <${OUTPUT_FORMATS.join('|')}>`, 'what to print on stdout [default: text]'],
+    ['--out-dir <dir>', 'also write the report files (report.json, report.md, …) here'],
+    ['--quiet, -q', 'print nothing but warnings and errors'],
+    ['--help, -h', 'print this help'],
+    ['--version', 'print the version'],
+];
+/** The `--help` text: every flag with its description and default. */
+function helpText(registry) {
+    const rows = [
+        ...CLI_INPUT_NAMES.map((name) => [`--${name} <value>`, describeInput(name, registry)]),
+        ...OWN_FLAGS,
+    ];
+    const width = Math.max(...rows.map(([flag]) => flag.length));
+    return [
+        `${CLIENT_NAME} ${VERSION} — project what a paid AI batch will cost, and whether it may run.`,
+        '',
+        'Usage: batch-cost-gate --workflow-uuid <uuid> --record-count <n> [options]',
+        '',
+        ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+        '',
+        'Exit codes: 0 pass or warn, 1 fail, 2 bad usage or the billing API could not be read.',
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -40907,7 +41504,7 @@ const string = (params) => {
     return new RegExp(`^${regex}$`);
 };
 const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
+const regexes_integer = /^-?\d+$/;
 const number = /^-?\d+(?:\.\d+)?$/;
 const regexes_boolean = /^(?:true|false)$/i;
 const _null = /^null$/i;
@@ -46542,7 +47139,7 @@ function stringifyKeyNames(bySchema, json, visited) {
         return rest;
     rest.type = "string";
     if (!values)
-        rest.pattern = (types.includes("number") ? number : integer).source;
+        rest.pattern = (types.includes("number") ? number : regexes_integer).source;
     return rest;
 }
 /** Every record of one conversion, so the carriers are found in a single pass rather than once per record. */
@@ -47860,7 +48457,7 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
 function url(params) {
     return core._url(ZodURL, params);
 }
-function httpUrl(params) {
+function schemas_httpUrl(params) {
     return core._url(ZodURL, {
         protocol: regexes.httpProtocol,
         hostname: regexes.domain,
@@ -48996,97 +49593,16 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/** Base class of every error the gate raises on purpose. */
-class GateError extends Error {
-    kind;
-    constructor(kind, message, options) {
-        super(message, options);
-        this.name = 'GateError';
-        this.kind = kind;
-    }
-}
-/** A setting that cannot be used; `input` is the action input (kebab-case) at fault. */
-class ConfigError extends GateError {
-    input;
-    constructor(input, message) {
-        super('config', `Input '${input}': ${message}`);
-        this.name = 'ConfigError';
-        this.input = input;
-    }
-}
-/** A billing or GitHub API call that failed, already classified by kind. */
-class ApiError extends GateError {
-    endpoint;
-    method;
-    status;
-    apiMessage;
-    reason;
-    retryAfterMs;
-    constructor(kind, message, context, options) {
-        super(kind, message, options);
-        this.name = 'ApiError';
-        this.endpoint = context.endpoint;
-        this.method = context.method;
-        this.status = context.status;
-        this.apiMessage = context.apiMessage;
-        this.reason = context.reason;
-        this.retryAfterMs = context.retryAfterMs;
-    }
-}
-/** True for errors raised by a billing API call (as opposed to bad settings or a bug). */
-function isApiError(error) {
-    return error instanceof ApiError;
-}
-/** One human line for any thrown value. */
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/inputs/config.ts
+// Action inputs (or CLI flags) → one typed `Config`, through a zod schema built from the input
+// table. Only rules that hold for every provider live here; each provider's own rules (the
+// token it needs, the sources it offers) are the registry's, checked before any network call.
 
 
-/** Public API base URLs, used when `api-url` is empty. */
-const DEFAULT_API_URLS = {
-    cargo: 'https://api.getcargo.io',
-    venice: 'https://api.venice.ai/api/v1',
-};
-const PROVIDERS = ['cargo', 'venice'];
-const ESTIMATE_SOURCES = ['auto', 'history', 'sample', 'metrics'];
-const ON_EXCEED = ['fail', 'warn'];
-const ON_API_ERROR = ['fail', 'warn', 'pass'];
-const COMMENT = ['always', 'on-exceed', 'never'];
-const COMMENT_MODES = ['update', 'new', 'hide-and-new', 'delete-and-new'];
-/** The defaults of action.yml (expressions like `${{ github.token }}` are the runner's, so absent here). */
-const INPUT_DEFAULTS = {
-    provider: 'cargo',
-    'estimate-from': 'auto',
-    'history-window-days': '30',
-    'min-history-runs': '10',
-    'sample-size': '10',
-    'max-sample-credits': '50',
-    'sample-timeout-minutes': '15',
-    reserve: '0',
-    confidence: '0.9',
-    'warn-threshold': '0.8',
-    'on-exceed': 'fail',
-    'on-api-error': 'fail',
-    comment: 'on-exceed',
-    'comment-mode': 'update',
-    'upload-artifact': 'true',
-    'artifact-name': 'cost-gate-report',
-    'run-batch': 'false',
-    detach: 'false',
-    'ledger-settle-seconds': '20',
-    'api-timeout-seconds': '30',
-    'requests-per-record': '1',
-};
-const D = INPUT_DEFAULTS;
-// Every field starts as the raw string the runner gives (`''` for an unset input), so the
-// transforms below are the only place a string becomes a typed value.
-const raw = schemas_string().trim();
+
+
+class FieldError extends Error {
+}
 /** Runs one field's parser; its `fail` becomes a zod issue on that field. */
 function apply(parse, value, ctx) {
     try {
@@ -49101,164 +49617,20 @@ function apply(parse, value, ctx) {
         return NEVER;
     }
 }
-function config_optional(parse) {
-    return raw.transform((value, ctx) => value === '' ? undefined : apply(parse, value, ctx));
+/** One row's schema. Every field starts as the raw string the runner gives ('' when unset). */
+function field(row) {
+    return schemas_string()
+        .trim()
+        .transform((value, ctx) => {
+        const given = value === '' ? row.default : value;
+        if (given === undefined)
+            return row.unset?.();
+        return apply(row.parse, given, ctx);
+    });
 }
-function withDefault(fallback, parse) {
-    return raw.transform((value, ctx) => apply(parse, value === '' ? fallback : value, ctx));
-}
-class FieldError extends Error {
-}
-function oneOf(values) {
-    return (value, fail) => {
-        const lower = value.toLowerCase();
-        const match = values.find((v) => v === lower);
-        if (match === undefined)
-            fail(`must be one of ${values.join(', ')} (got '${value}')`);
-        return match;
-    };
-}
-function config_integer(min, max = Number.MAX_SAFE_INTEGER) {
-    return (value, fail) => {
-        const accepted = max === Number.MAX_SAFE_INTEGER
-            ? `a whole number of at least ${min}`
-            : `a whole number from ${min} to ${max}`;
-        const n = Number(value);
-        if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-            fail(`must be ${accepted} (got '${value}')`);
-        }
-        return n;
-    };
-}
-function decimal(range) {
-    const describe = () => {
-        const low = `${range.minExclusive ? 'above' : 'at least'} ${range.min}`;
-        if (range.max === undefined)
-            return `a number ${low}`;
-        return `a number ${low} and ${range.maxExclusive ? 'below' : 'at most'} ${range.max}`;
-    };
-    return (value, fail) => {
-        // Plain decimals only: '1e3', '0x10' and '1,000' are refused rather than guessed at.
-        if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value))
-            fail(`must be ${describe()} (got '${value}')`);
-        const n = Number(value);
-        const tooLow = range.minExclusive ? n <= range.min : n < range.min;
-        const tooHigh = range.max !== undefined && (range.maxExclusive ? n >= range.max : n > range.max);
-        if (!Number.isFinite(n) || tooLow || tooHigh)
-            fail(`must be ${describe()} (got '${value}')`);
-        return n;
-    };
-}
-function config_boolean(value, fail) {
-    // The same spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    return fail(`must be true or false (got '${value}')`);
-}
-function config_httpUrl(value, fail) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return fail(`must be an http(s) URL (got '${value}')`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        fail(`must be an http(s) URL (got '${value}')`);
-    }
-    return value.replace(/\/+$/, '');
-}
-function config_text(value) {
-    return value;
-}
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. */
-function headerList(value, fail) {
-    const headers = {};
-    for (const part of value.split(',')) {
-        if (part.trim() === '')
-            continue;
-        const colon = part.indexOf(':');
-        const name = colon === -1 ? '' : part.slice(0, colon).trim();
-        if (colon === -1 || !HEADER_NAME.test(name)) {
-            fail(`must be a list like 'K1: V1, K2: V2' (could not read '${part.trim().slice(0, 40)}')`);
-        }
-        headers[name] = part.slice(colon + 1).trim();
-    }
-    return headers;
-}
-function sampleRecords(value, fail) {
-    if (!value.startsWith('['))
-        return { kind: 'file', path: value };
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return fail('must be a JSON array of record objects or a file path (the inline JSON does not parse)');
-    }
-    if (!Array.isArray(parsed) ||
-        parsed.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))) {
-        return fail('must be a JSON array of record objects or a file path');
-    }
-    if (parsed.length === 0)
-        fail('the inline JSON array is empty; give at least one record');
-    return { kind: 'inline', records: parsed };
-}
-const schema = object({
-    provider: withDefault(D.provider, oneOf(PROVIDERS)),
-    'api-token': config_optional(config_text),
-    'api-url': config_optional(config_httpUrl),
-    'workspace-uuid': config_optional(config_text),
-    'workflow-uuid': config_optional(config_text),
-    'record-count': config_optional(config_integer(1)),
-    'records-file': config_optional(config_text),
-    'estimate-from': withDefault(D['estimate-from'], oneOf(ESTIMATE_SOURCES)),
-    'history-window-days': withDefault(D['history-window-days'], config_integer(1, 3650)),
-    'min-history-runs': withDefault(D['min-history-runs'], config_integer(1)),
-    'sample-records': config_optional(sampleRecords),
-    'sample-size': withDefault(D['sample-size'], config_integer(1, 1000)),
-    'max-sample-credits': withDefault(D['max-sample-credits'], decimal({ min: 0, minExclusive: true })),
-    'sample-timeout-minutes': withDefault(D['sample-timeout-minutes'], decimal({ min: 0, minExclusive: true, max: 360 })),
-    budget: config_optional(decimal({ min: 0 })),
-    reserve: withDefault(D.reserve, decimal({ min: 0 })),
-    confidence: withDefault(D.confidence, decimal({ min: 0.5, max: 1, minExclusive: false, maxExclusive: true })),
-    'warn-threshold': withDefault(D['warn-threshold'], decimal({ min: 0, max: 1, minExclusive: true })),
-    'on-exceed': withDefault(D['on-exceed'], oneOf(ON_EXCEED)),
-    'on-api-error': withDefault(D['on-api-error'], oneOf(ON_API_ERROR)),
-    comment: withDefault(D.comment, oneOf(COMMENT)),
-    'comment-mode': withDefault(D['comment-mode'], oneOf(COMMENT_MODES)),
-    'comment-tag': config_optional(config_text),
-    'github-token': config_optional(config_text),
-    'upload-artifact': withDefault(D['upload-artifact'], config_boolean),
-    'artifact-name': withDefault(D['artifact-name'], artifactName),
-    'retention-days': config_optional(config_integer(0, 90)),
-    'report-dir': config_optional(config_text),
-    'prometheus-file': config_optional(prometheusFile),
-    'webhook-url': config_optional(config_httpUrl),
-    'webhook-headers': config_optional(headerList),
-    'batch-data': config_optional(batchData),
-    'run-batch': withDefault(D['run-batch'], config_boolean),
-    'hard-cap': config_optional(decimal({ min: 0 })),
-    detach: withDefault(D.detach, config_boolean),
-    'sample-command': config_optional(config_text),
-    'ledger-settle-seconds': withDefault(D['ledger-settle-seconds'], decimal({ min: 0, max: 600 })),
-    'sku-filter': config_optional(regex),
-    'api-timeout-seconds': withDefault(D['api-timeout-seconds'], decimal({ min: 0, minExclusive: true, max: 600 })),
-    'requests-per-record': withDefault(D['requests-per-record'], decimal({ min: 0, minExclusive: true })),
-})
-    .superRefine((v, ctx) => {
+/** Rules between inputs that hold whatever the provider. */
+function checkCombinations(v, ctx) {
     const need = (input, message) => ctx.addIssue({ code: 'custom', path: [input], message });
-    if (v['api-token'] === undefined) {
-        need('api-token', v.provider === 'venice'
-            ? 'is required: a Venice ADMIN API key'
-            : 'is required: a Cargo API token with admin access to the workspace');
-    }
-    if (v.provider === 'cargo' && v['workflow-uuid'] === undefined) {
-        need('workflow-uuid', 'is required for provider cargo: the workflow the batch will run');
-    }
     if (v['record-count'] === undefined &&
         v['records-file'] === undefined &&
         v['batch-data'] === undefined) {
@@ -49267,71 +49639,13 @@ const schema = object({
     if (v['run-batch'] && v['batch-data'] === undefined && v['records-file'] === undefined) {
         need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
     }
-    if (v.provider === 'venice' && v['estimate-from'] === 'metrics') {
-        need('estimate-from', 'metrics is for Cargo; for Venice use history (the ledger), sample (with sample-command) or auto');
-    }
-    if (v['run-batch'] && v.provider !== 'cargo')
-        need('run-batch', 'launches Cargo batches only (provider: cargo)');
-});
-const BATCH_KINDS = [
-    'records',
-    'recordIds',
-    'segment',
-    'filter',
-    'change',
-    'file',
-    'runs',
-    'schedule',
-    'form',
-];
-function batchData(value, fail) {
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch {
-        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"} (it does not parse)');
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return fail('must be a JSON object like {"kind":"segment","segmentUuid":"…"}');
-    }
-    const kind = parsed.kind;
-    if (typeof kind !== 'string' || !BATCH_KINDS.includes(kind)) {
-        return fail(`needs "kind", one of ${BATCH_KINDS.join(', ')}`);
-    }
-    if (kind === 'records' && !Array.isArray(parsed.records)) {
-        fail('of kind "records" needs a "records" array');
-    }
-    if (kind === 'recordIds' && !Array.isArray(parsed.ids)) {
-        fail('of kind "recordIds" needs an "ids" array');
-    }
-    return parsed;
 }
-function regex(value, fail) {
-    try {
-        return new RegExp(value);
-    }
-    catch (error) {
-        return fail(`must be a regular expression (${error instanceof Error ? error.message : 'it does not compile'})`);
-    }
-}
-function artifactName(value, fail) {
-    // The characters the artifact service refuses in a name.
-    if (/[":<>|*?\\/\r\n]/.test(value)) {
-        fail(`must not contain any of " : < > | * ? \\ / or a line break (got '${value}')`);
-    }
-    return value;
-}
-function prometheusFile(value, fail) {
-    // node_exporter's textfile collector reads only *.prom files.
-    if (!value.endsWith('.prom'))
-        fail(`must end in .prom, or the textfile collector ignores it (got '${value}')`);
-    return value;
-}
-/** The names of every input the schema reads, in action.yml order. */
-const INPUT_NAMES = Object.keys(schema.shape);
-/** Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad input. */
-function parseConfig(inputs) {
+// The shape is built by walking the table, which TypeScript cannot follow; the cast restates
+// what `field` yields for each row, and `RowValue` is written to match `field`.
+const shape = Object.fromEntries(INPUT_NAMES.map((name) => [name, field(INPUT_ROWS[name])]));
+const schema = object(shape).superRefine(checkCombinations);
+/** The raw strings the schema reads, one per input. */
+function rawValues(inputs) {
     const values = {};
     for (const name of INPUT_NAMES) {
         const value = inputs[name] ?? '';
@@ -49339,60 +49653,34 @@ function parseConfig(inputs) {
         // outside the runner (local-action); it then means "not set".
         values[name] = /\$\{\{.*\}\}/.test(value) ? '' : value;
     }
-    const result = schema.safeParse(values);
-    if (!result.success) {
-        const [first, ...rest] = result.error.issues;
-        const name = String(first?.path[0] ?? 'inputs');
-        const error = new ConfigError(name, first?.message ?? 'is invalid');
-        if (rest.length > 0) {
-            const others = rest.map((i) => `'${String(i.path[0])}' ${i.message}`).join('; ');
-            error.message += ` (also: ${others})`;
-        }
-        throw error;
+    return values;
+}
+/** One `ConfigError` naming the first bad input, with the others appended. */
+function configError(issues) {
+    const [first, ...rest] = issues;
+    const error = new ConfigError(String(first?.path[0] ?? 'inputs'), first?.message ?? 'is invalid');
+    if (rest.length > 0) {
+        const others = rest.map((i) => `'${String(i.path[0])}' ${i.message}`).join('; ');
+        error.message += ` (also: ${others})`;
     }
-    const v = result.data;
-    return {
-        provider: v.provider,
-        apiToken: v['api-token'] ?? '',
-        apiUrl: v['api-url'] ?? DEFAULT_API_URLS[v.provider],
-        workspaceUuid: v['workspace-uuid'],
-        workflowUuid: v['workflow-uuid'],
-        recordCount: v['record-count'],
-        recordsFile: v['records-file'],
-        estimateFrom: v['estimate-from'],
-        historyWindowDays: v['history-window-days'],
-        minHistoryRuns: v['min-history-runs'],
-        sampleRecords: v['sample-records'],
-        sampleSize: v['sample-size'],
-        maxSampleCredits: v['max-sample-credits'],
-        sampleTimeoutMinutes: v['sample-timeout-minutes'],
-        budget: v.budget,
-        reserve: v.reserve,
-        confidence: v.confidence,
-        warnThreshold: v['warn-threshold'],
-        onExceed: v['on-exceed'],
-        onApiError: v['on-api-error'],
-        comment: v.comment,
-        commentMode: v['comment-mode'],
-        commentTag: v['comment-tag'] ?? v['workflow-uuid'] ?? v.provider,
-        githubToken: v['github-token'],
-        uploadArtifact: v['upload-artifact'],
-        artifactName: v['artifact-name'],
-        retentionDays: v['retention-days'],
-        reportDir: v['report-dir'],
-        prometheusFile: v['prometheus-file'],
-        webhookUrl: v['webhook-url'],
-        webhookHeaders: v['webhook-headers'] ?? {},
-        batchData: v['batch-data'],
-        runBatch: v['run-batch'],
-        hardCap: v['hard-cap'],
-        detach: v.detach,
-        sampleCommand: v['sample-command'],
-        ledgerSettleSeconds: v['ledger-settle-seconds'],
-        skuFilter: v['sku-filter'],
-        requestsPerRecord: v['requests-per-record'],
-        apiTimeoutMs: v['api-timeout-seconds'] * 1000,
-    };
+    return error;
+}
+function toConfig(parsed) {
+    const values = Object.fromEntries(INPUT_NAMES.map((name) => [INPUT_ROWS[name].key, parsed[name]]));
+    // Unset, the tag is the workflow (the default provider requires one, so the provider's name
+    // is what names a workflow-less provider's gate); '' only in settings the registry refuses.
+    const commentTag = values.commentTag ?? values.workflowUuid ?? values.provider ?? '';
+    return { ...values, commentTag };
+}
+/**
+ * Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad
+ * input. Provider rules are not checked here: see `checkProviderSettings` in the registry.
+ */
+function parseConfig(inputs) {
+    const result = schema.safeParse(rawValues(inputs));
+    if (!result.success)
+        throw configError(result.error.issues);
+    return toConfig(result.data);
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -49401,20 +49689,22 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/report/number.ts
 /**
- * A number as a step output: a plain decimal with at most 4 decimal places, no separators and
- * never `NaN`/`Infinity` (those become '' — "could not be computed").
+ * A number as a step output: a plain decimal with at most 4 decimal places (or `decimals`), no
+ * separators and never `NaN`/`Infinity` (those become '' — "could not be computed").
  */
-function number_plainNumber(value) {
+function plainNumber(value, decimals = 4) {
     if (value === null || value === undefined || !Number.isFinite(value))
         return '';
     // Past 1e21 toFixed switches to exponent notation; such values have no decimals left anyway.
     if (Math.abs(value) >= 1e21)
         return BigInt(Math.round(value)).toString();
-    const rounded = Math.round(value * 10_000) / 10_000;
+    const scale = 10 ** decimals;
+    const rounded = Math.round(value * scale) / scale;
     if (Object.is(rounded, -0) || rounded === 0)
         return '0';
     // toFixed avoids exponent notation for large and small values alike.
-    return rounded.toFixed(4).replace(/\.?0+$/, '');
+    const fixed = rounded.toFixed(decimals);
+    return decimals > 0 ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 /** A number for people: thousands separators, 2 decimals (credits are billed to the cent). */
 function displayNumber(value, decimals = 2) {
@@ -49435,18 +49725,13 @@ function displayPercent(share) {
         return '∞';
     return `${(Math.round(share * 1000) / 10).toLocaleString('en-US')}%`;
 }
+/** A unit as part of a machine name (a CSV header, a metric name): `credits`, `usd`. */
+function unitSlug(unit) {
+    return unit.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
 
 ;// CONCATENATED MODULE: ./src/report/csv.ts
 
-const HEADER = [
-    'run_uuid',
-    'record_id',
-    'status',
-    'provider_credits',
-    'executions',
-    'execution_charge',
-    'total_credits',
-];
 /** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
 function csvField(value) {
     return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -49455,18 +49740,33 @@ function csvField(value) {
 function csvText(value) {
     return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 }
+/** The columns in the provider's unit; the execution columns only where executions are billed. */
+function columns(report) {
+    const { unit, executions, perRecordDecimals } = report.vocabulary;
+    const u = unitSlug(unit);
+    // At least 4 decimals, more where the unit needs them (a USD request costs fractions of a cent).
+    const money = (n) => plainNumber(n, Math.max(4, perRecordDecimals));
+    const charged = executions
+        ? [
+            ['executions', (o) => String(o.executions)],
+            ['execution_charge', (o) => money(o.executionCredits)],
+        ]
+        : [];
+    return [
+        ['run_uuid', (o) => csvText(o.id)],
+        ['record_id', (o) => csvText(o.recordId)],
+        ['status', (o) => csvText(o.status)],
+        [`provider_${u}`, (o) => money(o.providerCredits)],
+        ...charged,
+        [`total_${u}`, (o) => money(o.total)],
+    ];
+}
 /** `observations.csv`: one row per observed run (or request). */
 function renderObservationsCsv(report) {
-    const rows = report.observations.map((o) => [
-        csvText(o.id),
-        csvText(o.recordId),
-        csvText(o.status),
-        number_plainNumber(o.providerCredits),
-        String(o.executions),
-        number_plainNumber(o.executionCredits),
-        number_plainNumber(o.total),
-    ].join(','));
-    return `${[HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+    const cols = columns(report);
+    const header = cols.map(([h]) => csvField(h)).join(',');
+    const rows = report.observations.map((o) => cols.map(([, cell]) => cell(o)).join(','));
+    return `${[header, ...rows].join('\r\n')}\r\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
@@ -49475,12 +49775,418 @@ function renderJson(report) {
     return `${JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/report/outcome.ts
+const TITLE = 'Batch cost gate';
+/** What the report means for the job. Pure; covers every decision, policy and batch state. */
+function outcomeOf(report) {
+    if (report.error && report.decision !== 'unknown')
+        return launchFailed(report);
+    if (report.error)
+        return couldNotCheck(report);
+    const r = report.receipt;
+    if (r?.stopped)
+        return stopped(r, report);
+    if (report.decision === 'fail') {
+        const failJob = report.settings.onExceed === 'fail';
+        return {
+            actionExitCode: failJob ? 1 : 0,
+            cliExitCode: failJob ? 1 : 0,
+            annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE}: fail` },
+            heading: { icon: '❌', words: failJob ? 'fail' : 'fail (on-exceed: warn)' },
+            message: firstReason(report),
+        };
+    }
+    if (r && !r.detached && r.status === 'error') {
+        return passed(report, 'warning', { icon: '⚠️', words: 'batch ended in error' });
+    }
+    if (report.decision === 'warn') {
+        return passed(report, 'warning', { icon: '⚠️', words: 'warn' });
+    }
+    if (r?.detached)
+        return passed(report, 'none', { icon: '✅', words: 'pass — batch launched' });
+    if (r)
+        return passed(report, 'none', { icon: '✅', words: 'pass — batch finished' });
+    return passed(report, 'none', { icon: '✅', words: 'pass' });
+}
+function passed(report, kind, heading) {
+    return {
+        actionExitCode: 0,
+        cliExitCode: 0,
+        annotation: { kind, title: `${TITLE}: ${heading.words}` },
+        heading,
+        message: report.reasons.join(' '),
+    };
+}
+// Failures that are not an unreadable API: `on-api-error` does not forgive them (fail closed).
+const UNFORGIVABLE = new Set(['estimate', 'cancelled', 'config']);
+/** No estimate or no balance: only an unreadable API may be let through, by `on-api-error`. */
+function couldNotCheck(report) {
+    const kind = report.error?.kind ?? 'estimate';
+    const policy = UNFORGIVABLE.has(kind) ? 'fail' : report.settings.onApiError;
+    const annotation = policy === 'fail' ? 'error' : policy === 'warn' ? 'warning' : 'notice';
+    return {
+        actionExitCode: policy === 'fail' ? 1 : 0,
+        cliExitCode: 2,
+        annotation: { kind: annotation, title: `${TITLE} could not check` },
+        heading: { icon: '❔', words: 'could not check' },
+        message: `${firstReason(report)} ${report.error?.message ?? ''}`.trim(),
+    };
+}
+/** A batch the gate launched could not be launched or watched: always a failure, money is at stake. */
+function launchFailed(report) {
+    const uuid = report.receipt?.batchUuid;
+    return {
+        actionExitCode: 1,
+        cliExitCode: 1,
+        annotation: { kind: 'error', title: `${TITLE}: batch could not be watched` },
+        heading: {
+            icon: '❌',
+            words: uuid ? 'batch could not be watched' : 'batch could not be launched',
+        },
+        message: report.error?.message ?? firstReason(report),
+    };
+}
+/** Heading words and the "why" of each way the gate stops a batch it launched. */
+const STOPS = {
+    'hard-cap': {
+        words: 'stopped at hard cap',
+        why: (r, unit) => `was cancelled at the hard cap of ${plain(r.hardCap)} ${unit}`,
+    },
+    timeout: {
+        words: 'stopped at batch timeout',
+        why: () => 'was cancelled when batch-timeout-minutes ran out',
+    },
+    interrupted: {
+        words: 'stopped: job interrupted',
+        why: () => 'was cancelled because the job was interrupted',
+    },
+    'watch-failed': {
+        words: 'stopped: could not be watched',
+        why: () => 'was cancelled because its progress could not be read',
+    },
+};
+/** The gate cancelled the batch it launched: the step fails, and says why. */
+function stopped(r, report) {
+    const stop = STOPS[r.stopped ?? 'interrupted'];
+    const unit = report.vocabulary.unit;
+    return {
+        actionExitCode: 1,
+        cliExitCode: 1,
+        annotation: { kind: 'error', title: `${TITLE}: ${stop.words}` },
+        heading: { icon: '🛑', words: stop.words },
+        message: `Batch ${r.batchUuid} ${stop.why(r, unit)} after ${r.executedRuns} of ${r.runsCount} records, having spent ${plain(r.actual)} ${unit}.`,
+    };
+}
+function firstReason(report) {
+    return report.reasons[0] ?? '';
+}
+const plain = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+;// CONCATENATED MODULE: ./src/report/document.ts
+
 
 /** Breakdown lines shown before the rest is summed up, so the text stays far below GitHub's limits. */
 const MAX_BREAKDOWN_LINES = 25;
-const ICON = { pass: '✅', warn: '⚠️', fail: '❌', unknown: '❔' };
-const WORD = { pass: 'pass', warn: 'warn', fail: 'fail', unknown: 'could not check' };
+const CELLS = 20;
+// C0 controls, DEL and C1 controls (0x9b is a one-byte CSI), and the bidirectional overrides
+// that can make text read differently from what it is ("Trojan Source").
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text with no control characters: line breaks become a space, the rest are dropped. Every
+ * renderer applies it, since Markdown too ends up in a terminal (`--format markdown`).
+ */
+function withoutControls(text) {
+    return text.replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+}
+const left = (title) => ({ title, align: 'left' });
+const right = (title) => ({ title, align: 'right' });
+/** A cost per record, with as many decimals as the provider's unit needs to show a difference. */
+function perRecord(report, value) {
+    return displayNumber(value, report.vocabulary.perRecordDecimals);
+}
+/** "finished runs", "billed requests": the vocabulary's observation word for a count. */
+function observations(report, n) {
+    const word = report.vocabulary.observation;
+    return n === 1 ? word : `${word}s`;
+}
+/** The blocks of the whole report, in reading order; the footer is the renderer's. */
+function reportBlocks(report, maxBreakdownLines = MAX_BREAKDOWN_LINES) {
+    const blocks = [{ kind: 'title', line: headline(report) }];
+    const quoted = report.reasons.map((r) => [r]);
+    const error = errorLine(report);
+    if (error)
+        quoted.push(error);
+    if (quoted.length > 0)
+        blocks.push({ kind: 'quote', lines: quoted });
+    blocks.push(...figures(report), ...bar(report), ...basis(report));
+    blocks.push(...breakdowns(report, maxBreakdownLines), ...receipt(report));
+    blocks.push(...advice(report), ...balance(report));
+    return blocks;
+}
+/** The headline: the outcome's icon and words (never ✅ for a stopped batch), projected vs limit. */
+function headline(report) {
+    const { icon, words } = outcomeOf(report).heading;
+    const line = [`${icon} Batch cost gate: `, { strong: words }];
+    const p = report.projection;
+    const g = report.gate;
+    if (!p || !g)
+        return line;
+    line.push(` — projected ${displayNumber(p.projected)} of ${displayNumber(g.limit)} ${report.vocabulary.unit}`);
+    return line;
+}
+function errorLine(report) {
+    if (!report.error)
+        return undefined;
+    const words = outcomeOf(report).heading.words;
+    return [
+        `${words.charAt(0).toUpperCase()}${words.slice(1)}: `,
+        { untrusted: report.error.message },
+    ];
+}
+function figures(report) {
+    const { projection: p, gate: g, balance: b } = report;
+    const rows = [];
+    if (p) {
+        const times = `${displayNumber(p.recordCount, 0)} records × ${perRecord(report, p.perRecord)}`;
+        rows.push([`Projected (${times})`, displayNumber(p.projected)]);
+        rows.push([`Upper bound (${displayPercent(p.confidence)} confidence)`, displayNumber(p.upper)]);
+    }
+    if (g) {
+        const source = g.limitSource === 'budget' ? 'budget' : 'remaining − reserve';
+        rows.push([`Limit (${source})`, displayNumber(g.limit)]);
+    }
+    if (b)
+        rows.push(['Remaining', displayNumber(b.remaining)]);
+    if (g)
+        rows.push(['Headroom', displayNumber(g.headroom)]);
+    if (report.sample)
+        rows.push(['Spent on the sample', displayNumber(report.sample.cost)]);
+    if (rows.length === 0)
+        return [];
+    const columns = [left(''), right(report.vocabulary.unit)];
+    return [{ kind: 'table', columns, rows: rows.map(([k, v]) => [[k], [v]]) }];
+}
+/** The bar as characters: ▓ up to the projection, ▒ up to the upper bound, ░ after. */
+function barCells(projected, upper, limit) {
+    if (!(limit > 0))
+        return '▓'.repeat(CELLS);
+    const filled = Math.min(CELLS, Math.round((projected / limit) * CELLS));
+    const bound = Math.min(CELLS, Math.round((upper / limit) * CELLS));
+    return Array.from({ length: CELLS }, (_, i) => (i < filled ? '▓' : i < bound ? '▒' : '░')).join('');
+}
+/** A 20-cell bar of projected / limit, with the upper bound marked. */
+function document_barLine(projected, upper, limit, unit) {
+    const cells = { mono: barCells(projected, upper, limit) };
+    if (!(limit > 0))
+        return [cells, ` no ${unit} within the limit`];
+    const share = `${displayPercent(projected / limit)} of the limit`;
+    return [cells, ` ${share} (upper bound ${displayPercent(upper / limit)})`];
+}
+function bar(report) {
+    const { projection: p, gate: g } = report;
+    if (!p || !g)
+        return [];
+    return [
+        { kind: 'paragraph', line: document_barLine(p.projected, p.upper, g.limit, report.vocabulary.unit) },
+    ];
+}
+/** What the estimate was made from, in the provider's words ("finished runs of workflow …"). */
+function sourceLine(report) {
+    const b = report.basis;
+    const v = report.vocabulary;
+    const seen = `${b.n} ${observations(report, b.n)}`;
+    const subject = [`${v.subject} `, { code: report.subject }];
+    let line;
+    if (b.source === 'history') {
+        line = [{ strong: 'history' }, `: ${seen} of `, ...subject];
+        if (b.windowDays !== undefined)
+            line.push(` in the last ${b.windowDays} days`);
+    }
+    else if (b.source === 'metrics') {
+        const span = `usage metrics from ${b.from ?? '?'} to ${b.to ?? '?'}`;
+        line = [{ strong: span }, `, divided by ${seen} of `, ...subject];
+    }
+    else {
+        line = [{ strong: 'sample' }, `: ${seen} from the sample `];
+        line.push({ code: report.sample?.batchUuid ?? '' });
+    }
+    if (b.note)
+        line.push(' (', { untrusted: b.note }, ')');
+    return ['Source: ', ...line, '.'];
+}
+function perRecordLine(report) {
+    const e = report.estimate;
+    const sd = e.sd === null ? 'unknown' : perRecord(report, e.sd);
+    let text = `Per record: mean ${perRecord(report, e.mean)}, standard deviation ${sd}`;
+    // Only providers that bill per execution have an execution charge to speak of.
+    if (report.vocabulary.executions) {
+        const executions = displayNumber(e.executionsPerRecord, 1);
+        text += `, of which execution charge ${perRecord(report, e.executionMean)} (${executions} executions)`;
+    }
+    return [`${text}.`];
+}
+function basis(report) {
+    const { basis: b, estimate: e, projection: p, sample: s } = report;
+    if (!b || !e)
+        return [];
+    const items = [sourceLine(report)];
+    if (b.why)
+        items.push(['Why this source: ', { untrusted: b.why }, '.']);
+    items.push(perRecordLine(report));
+    if (Number.isFinite(e.errorShare))
+        items.push([`Records that ended in error: ${displayPercent(e.errorShare)}.`]);
+    if (p?.t != null) {
+        const at = `${displayPercent(p.confidence)} with ${e.n - 1} degrees of freedom`;
+        items.push([`Upper bound: one-sided Student-t, t = ${displayNumber(p.t, 3)} at ${at}.`]);
+    }
+    if (p?.lowConfidence)
+        items.push([`⚠️ Low confidence: ${p.lowConfidence}.`]);
+    if (s) {
+        const stop = s.cancelled ? `, stopped early (${s.cancelled})` : '';
+        const ran = `${s.finished} of ${s.records} records finished in ${Math.round(s.durationMs / 1000)} s`;
+        items.push([
+            `The sample itself cost ${displayNumber(s.cost)} ${report.vocabulary.unit}: ${ran}${stop}.`,
+        ]);
+    }
+    return [
+        { kind: 'heading', text: 'Basis of the estimate' },
+        { kind: 'list', items },
+    ];
+}
+function breakdowns(report, max) {
+    const e = report.estimate;
+    if (!e)
+        return [];
+    const part = report.vocabulary.part;
+    return [
+        ...breakdownTable(report, `Cost by ${part}`, part, e.byNode, max),
+        ...breakdownTable(report, 'Cost by action', 'action', e.byAction, max),
+    ];
+}
+function breakdownTable(report, title, column, lines, max) {
+    if (lines.length === 0)
+        return [];
+    const { unit, executions } = report.vocabulary;
+    const columns = [left(column), left('kind'), right(`${unit} / record`)];
+    if (executions)
+        columns.push(right('executions / record'));
+    columns.push(right('share'));
+    const rows = lines.slice(0, max).map((r) => {
+        const cells = [
+            [{ code: r.key }],
+            [{ untrusted: r.kind }],
+            [perRecord(report, r.total)],
+        ];
+        if (executions)
+            cells.push([displayNumber(r.executions, 2)]);
+        cells.push([displayPercent(r.share)]);
+        return cells;
+    });
+    const blocks = [
+        { kind: 'heading', text: title },
+        { kind: 'table', columns, rows },
+    ];
+    const rest = lines.slice(max);
+    if (rest.length > 0) {
+        const total = perRecord(report, rest.reduce((s, r) => s + r.total, 0));
+        const text = `${rest.length} more lines (${total} ${unit} per record) are left out to keep this short; the report artifact has them all.`;
+        blocks.push({ kind: 'paragraph', line: [text], aside: true });
+    }
+    return blocks;
+}
+/** Why the guard stopped the batch, in a few words after its status. */
+function stopWords(report) {
+    const r = report.receipt;
+    const unit = report.vocabulary.unit;
+    switch (r.stopped) {
+        case 'hard-cap':
+            return [
+                ' — ',
+                { strong: `cancelled at the hard cap of ${displayNumber(r.hardCap)} ${unit}` },
+            ];
+        case 'timeout':
+            return [' — ', { strong: 'cancelled' }, ' (batch-timeout-minutes ran out)'];
+        case 'interrupted':
+            return [' — ', { strong: 'cancelled' }, ' (the job was cancelled)'];
+        case 'watch-failed':
+            return [' — ', { strong: 'cancelled' }, ' (its status could no longer be read)'];
+        default:
+            return [];
+    }
+}
+function receiptTable(report) {
+    const r = report.receipt;
+    const cost = `${displayNumber(r.estimated)} (upper ${displayNumber(r.estimatedUpper)})`;
+    const rows = [
+        [`Cost of the records run (${report.vocabulary.unit})`, cost, displayNumber(r.actual)],
+        ['Per record', perRecord(report, r.estimatedPerRecord), perRecord(report, r.actualPerRecord)],
+        [
+            'Records that ended in error',
+            displayPercent(report.estimate?.errorShare),
+            displayPercent(r.errorShare),
+        ],
+    ];
+    const columns = [left(''), right('estimated'), right('actual')];
+    return { kind: 'table', columns, rows: rows.map((row) => row.map((c) => [c])) };
+}
+function receipt(report) {
+    const r = report.receipt;
+    if (!r)
+        return [];
+    const blocks = [{ kind: 'heading', text: 'Receipt of the launched batch' }];
+    const batch = ['Batch ', { code: r.batchUuid }];
+    if (r.detached) {
+        const left = ' was launched and left running (detach); no receipt was taken.';
+        return [...blocks, { kind: 'paragraph', line: [...batch, left] }];
+    }
+    const ran = `, ${r.executedRuns} of ${r.runsCount} records run in ${Math.round(r.durationMs / 1000)} s.`;
+    const status = [...batch, ': ', { untrusted: r.status }, ...stopWords(report), ran];
+    blocks.push({ kind: 'paragraph', line: status }, receiptTable(report));
+    if (r.errorMessage)
+        blocks.push({
+            kind: 'paragraph',
+            line: [`${report.vocabulary.provider} said: `, { untrusted: r.errorMessage }],
+        });
+    if (r.diverged) {
+        const why = "⚠️ The batch cost more than the estimate's upper bound allowed. ";
+        blocks.push({ kind: 'paragraph', line: [why, { untrusted: r.explanations.join(' ') }] });
+    }
+    return blocks;
+}
+function advice(report) {
+    if (report.advice.length === 0)
+        return [];
+    const items = report.advice.map((a) => [
+        { strong: a.title },
+        ' — ',
+        { untrusted: a.detail },
+    ]);
+    return [
+        { kind: 'heading', text: 'Cost levers' },
+        { kind: 'list', items },
+    ];
+}
+function balance(report) {
+    const b = report.balance;
+    if (!b || b.details.length === 0)
+        return [];
+    const rows = b.details.map((d) => [[d.label], [{ untrusted: d.value }]]);
+    const table = { kind: 'table', columns: [left(''), left('')], rows };
+    return [{ kind: 'details', summary: 'Balance', blocks: [table] }];
+}
+/** The footer's parts: tool, provider, and (unless left out for comparing) the run's time. */
+function footerParts(report, options = {}) {
+    const parts = [`${report.tool.name} ${report.tool.version}`, report.vocabulary.provider];
+    if (!options.timeless)
+        parts.push(report.run.time);
+    return parts;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+
+
 /**
  * Text from an API (node slugs, names) as an inert code span: no links, mentions, HTML or
  * table breaks can come out of it.
@@ -49502,182 +50208,124 @@ function inert(text) {
         .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
         .replace(/@/g, '@\u200b');
 }
-/** A 20-cell bar of projected / limit, with the upper bound marked. */
-function budgetBar(projected, upper, limit) {
-    const cells = 20;
-    if (!(limit > 0))
-        return `\`${'▓'.repeat(cells)}\` no credits within the limit`;
-    const filled = Math.min(cells, Math.round((projected / limit) * cells));
-    const bound = Math.min(cells, Math.round((upper / limit) * cells));
-    const bar = Array.from({ length: cells }, (_, i) => i < filled ? '▓' : i < bound ? '▒' : '░').join('');
-    return `\`${bar}\` ${displayPercent(projected / limit)} of the limit (upper bound ${displayPercent(upper / limit)})`;
+/** A 20-cell bar of projected / limit, with the upper bound marked, as Markdown. */
+function budgetBar(projected, upper, limit, unit) {
+    return line(barLine(projected, upper, limit, unit));
 }
-function headline(report) {
-    const d = report.decision;
-    const title = `${ICON[d]} Batch cost gate: **${WORD[d]}**`;
-    const p = report.projection;
-    const g = report.gate;
-    if (!p || !g)
-        return title;
-    const unit = report.balance?.unit ?? 'credits';
-    return `${title} — projected ${displayNumber(p.projected)} of ${displayNumber(g.limit)} ${unit}`;
+function span(s) {
+    if (typeof s === 'string')
+        return s;
+    if ('code' in s)
+        return code(s.code);
+    if ('untrusted' in s)
+        return inert(s.untrusted);
+    if ('mono' in s)
+        return `\`${s.mono}\``;
+    return `**${s.strong}**`;
 }
-function figures(report) {
-    const p = report.projection;
-    const g = report.gate;
-    const b = report.balance;
-    const unit = b?.unit ?? 'credits';
-    const rows = [];
-    if (p) {
-        rows.push([
-            `Projected (${displayNumber(p.recordCount, 0)} records × ${displayNumber(p.perRecord, 4)})`,
-            displayNumber(p.projected),
-        ]);
-        rows.push([`Upper bound (${displayPercent(p.confidence)} confidence)`, displayNumber(p.upper)]);
-    }
-    if (g) {
-        rows.push([
-            `Limit (${g.limitSource === 'budget' ? 'budget' : 'remaining − reserve'})`,
-            displayNumber(g.limit),
-        ]);
-    }
-    if (b)
-        rows.push(['Remaining', displayNumber(b.remaining)]);
-    if (g)
-        rows.push(['Headroom', displayNumber(g.headroom)]);
-    if (report.sample)
-        rows.push(['Spent on the sample', displayNumber(report.sample.cost)]);
-    if (rows.length === 0)
-        return [];
-    return ['', `| | ${unit} |`, '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+function line(spans) {
+    return withoutControls(spans.map(span).join(''));
 }
-function basis(report) {
-    const b = report.basis;
-    const e = report.estimate;
-    if (!b || !e)
-        return [];
-    const lines = ['', '### Basis of the estimate', ''];
-    let what;
-    if (report.provider === 'venice') {
-        what =
-            b.source === 'history'
-                ? `**history**: ${b.n} requests in the Venice ledger (${inert(report.subject)}) in the last ${b.windowDays} days`
-                : `**sample**: the sample command's ${b.n} requests in the Venice ledger`;
-    }
-    else if (b.source === 'history') {
-        what = `**history**: ${b.n} finished runs of ${code(report.subject)} in the last ${b.windowDays} days`;
-    }
-    else if (b.source === 'metrics') {
-        what = `**usage metrics** from ${b.from} to ${b.to}, divided by ${b.n} finished runs of ${code(report.subject)}`;
-    }
-    else {
-        what = `**sample**: ${b.n} records run as batch ${code(report.sample?.batchUuid ?? '')}`;
-    }
-    lines.push(`- Source: ${what}.`);
-    if (b.note)
-        lines.push(`- Why: ${b.note}.`);
-    const sd = e.sd === null ? 'unknown' : displayNumber(e.sd, 4);
-    lines.push(`- Per record: mean ${displayNumber(e.mean, 4)}, standard deviation ${sd}, of which execution charge ${displayNumber(e.executionMean, 4)} (${displayNumber(e.executionsPerRecord, 1)} executions).`);
-    if (Number.isFinite(e.errorShare))
-        lines.push(`- Records that ended in error: ${displayPercent(e.errorShare)}.`);
-    const p = report.projection;
-    if (p?.t != null)
-        lines.push(`- Upper bound: one-sided Student-t, t = ${displayNumber(p.t, 3)} at ${displayPercent(p.confidence)} with ${e.n - 1} degrees of freedom.`);
-    if (p?.lowConfidence)
-        lines.push(`- ⚠️ Low confidence: ${p.lowConfidence}.`);
-    const s = report.sample;
-    if (s) {
-        const stop = s.cancelled ? `, stopped early (${s.cancelled})` : '';
-        lines.push(`- The sample itself cost ${displayNumber(s.cost)} credits: ${s.finished} of ${s.records} records finished in ${Math.round(s.durationMs / 1000)} s${stop}.`);
-    }
-    return lines;
+/** One table row; an empty cell is a single space, as GitHub writes `| | |`. */
+function row(cells) {
+    return `|${cells.map((c) => (c === '' ? ' ' : ` ${c} `)).join('|')}|`;
 }
-function breakdownTable(title, column, rows, max) {
-    if (rows.length === 0)
-        return [];
-    const shown = rows.slice(0, max);
-    const lines = [
-        '',
-        `### ${title}`,
-        '',
-        `| ${column} | kind | credits / record | executions / record | share |`,
-        '| --- | --- | ---: | ---: | ---: |',
+function table(block) {
+    const rows = [
+        row(block.columns.map((c) => c.title)),
+        row(block.columns.map((c) => (c.align === 'right' ? '---:' : '---'))),
+        ...block.rows.map((cells) => row(cells.map(line))),
     ];
-    for (const r of shown) {
-        lines.push(`| ${code(r.key)} | ${inert(r.kind)} | ${displayNumber(r.total, 4)} | ${displayNumber(r.executions, 2)} | ${displayPercent(r.share)} |`);
-    }
-    if (rows.length > shown.length) {
-        const rest = rows.slice(shown.length);
-        const total = rest.reduce((s, r) => s + r.total, 0);
-        lines.push('', `_${rest.length} more lines (${displayNumber(total, 4)} credits per record) are left out to keep this short; the report artifact has them all._`);
-    }
-    return lines;
+    return rows.join('\n');
 }
-function receipt(report) {
-    const r = report.receipt;
-    if (!r)
-        return [];
-    const lines = ['', '### Receipt of the launched batch', ''];
-    if (r.detached) {
-        lines.push(`Batch ${code(r.batchUuid)} was launched and left running (\`detach\`); no receipt was taken.`);
-        return lines;
+function block(b) {
+    switch (b.kind) {
+        case 'title':
+            return `## ${line(b.line)}`;
+        case 'paragraph':
+            return b.aside ? `_${line(b.line)}_` : line(b.line);
+        case 'quote':
+            return b.lines.map((l) => `> ${line(l)}`).join('\n');
+        case 'heading':
+            return `### ${b.text}`;
+        case 'list':
+            return b.items.map((l) => `- ${line(l)}`).join('\n');
+        case 'table':
+            return table(b);
+        case 'details':
+            return [
+                `<details><summary>${b.summary}</summary>`,
+                ...b.blocks.map(block),
+                '</details>',
+            ].join('\n\n');
     }
-    const stop = r.stopped === 'hard-cap'
-        ? ` — **cancelled at the hard cap** of ${displayNumber(r.hardCap)}`
-        : r.stopped === 'interrupted'
-            ? ' — **cancelled** (the job was cancelled)'
-            : '';
-    lines.push(`Batch ${code(r.batchUuid)}: ${inert(r.status)}${stop}, ${r.executedRuns} of ${r.runsCount} records run in ${Math.round(r.durationMs / 1000)} s.`, '');
-    lines.push('| | estimated | actual |', '| --- | ---: | ---: |');
-    lines.push(`| Credits for the records run | ${displayNumber(r.estimated)} (upper ${displayNumber(r.estimatedUpper)}) | ${displayNumber(r.actual)} |`);
-    lines.push(`| Per record | ${displayNumber(r.estimatedPerRecord, 4)} | ${displayNumber(r.actualPerRecord, 4)} |`);
-    lines.push(`| Records that ended in error | ${displayPercent(report.estimate?.errorShare)} | ${displayPercent(r.errorShare)} |`);
-    if (r.diverged)
-        lines.push('', `⚠️ The batch cost more than the estimate's upper bound allowed. ${inert(r.explanations.join(' '))}`);
-    return lines;
 }
 /** The report as Markdown: the job summary, `report.md`, and the core of the PR comment. */
 function renderMarkdown(report, options = {}) {
-    const max = options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES;
-    const lines = [`## ${headline(report)}`, ''];
+    const [title, ...rest] = reportBlocks(report, options.maxBreakdownLines ?? MAX_BREAKDOWN_LINES);
+    const parts = [block(title)];
     if (options.change)
-        lines.push(options.change, '');
-    for (const reason of report.reasons)
-        lines.push(`> ${reason}`);
-    if (report.error)
-        lines.push(`> The gate could not check: ${inert(report.error.message)}`);
-    lines.push(...figures(report));
-    if (report.projection && report.gate) {
-        lines.push('', budgetBar(report.projection.projected, report.projection.upper, report.gate.limit));
-    }
-    lines.push(...basis(report));
-    if (report.estimate) {
-        const venice = report.provider === 'venice';
-        lines.push(...breakdownTable(venice ? 'Cost by SKU' : 'Cost by node', venice ? 'SKU' : 'node', report.estimate.byNode, max));
-        lines.push(...breakdownTable('Cost by action', 'action', report.estimate.byAction, max));
-    }
-    lines.push(...receipt(report));
-    if (report.advice.length > 0) {
-        lines.push('', '### Cost levers', '');
-        for (const a of report.advice)
-            lines.push(`- **${a.title}** — ${inert(a.detail)}`);
-    }
-    if (report.balance && report.balance.details.length > 0) {
-        lines.push('', '<details><summary>Balance</summary>', '', '| | |', '| --- | --- |');
-        for (const d of report.balance.details)
-            lines.push(`| ${d.label} | ${inert(d.value)} |`);
-        lines.push('', '</details>');
-    }
-    lines.push('', `<sub>${report.tool.name} ${report.tool.version} · ${report.provider} · ${report.run.time}</sub>`, '');
-    return lines.join('\n');
+        parts.push(options.change);
+    parts.push(...rest.map(block));
+    if (options.details)
+        parts.push(options.details);
+    parts.push(`<sub>${footerParts(report, options).join(' · ')}</sub>`);
+    return `${parts.join('\n\n')}\n`;
 }
 
 // EXTERNAL MODULE: ./node_modules/prom-client/index.js
 var prom_client = __nccwpck_require__(5222);
 ;// CONCATENATED MODULE: ./src/report/prometheus.ts
 
+
 /** Prefix of every metric, one application prefix as the exposition guidelines ask. */
 const METRIC_PREFIX = 'batch_cost_gate_';
+const LABEL_NAMES = ['workflow', 'provider'];
+/**
+ * The cost gauges, named in the provider's unit (`projected_credits`, `projected_usd`): the
+ * exposition guidelines want the unit in the name, and one name must never hold two units.
+ */
+function costGauges(report) {
+    const unit = report.vocabulary.unit;
+    const u = unitSlug(unit);
+    const p = report.projection;
+    return [
+        [
+            `projected_${u}`,
+            `Projected ${unit} of the batch (record count × mean ${unit} per record).`,
+            p?.projected,
+        ],
+        [`projected_${u}_upper`, `One-sided upper bound of the projected ${unit}.`, p?.upper],
+        [`${u}_per_record`, `Mean ${unit} per record.`, p?.perRecord ?? report.estimate?.mean],
+        [
+            `remaining_${u}`,
+            `Balance left in the billing account, in ${unit}.`,
+            report.balance?.remaining,
+        ],
+        [
+            `limit_${u}`,
+            `Most the batch may spend, in ${unit}: min(budget, remaining - reserve).`,
+            report.gate?.limit,
+        ],
+        [`budget_${u}`, 'The budget input, when set.', report.settings.budget],
+    ];
+}
+function otherGauges(report) {
+    const unit = report.vocabulary.unit;
+    return [
+        [
+            'budget_utilization_ratio',
+            `Projected ${unit} divided by the limit.`,
+            report.gate?.utilization,
+        ],
+        ['sample_size', 'Observed records the estimate is based on.', report.basis?.n],
+        [
+            'last_run_timestamp_seconds',
+            'When the gate last ran (Unix seconds).',
+            Date.parse(report.run.time) / 1000,
+        ],
+    ];
+}
 /**
  * `metrics.prom`: gauges in the Prometheus text exposition format, for node_exporter's textfile
  * collector. Written through prom-client's registry so names, HELP text and label values are
@@ -49686,33 +50334,20 @@ const METRIC_PREFIX = 'batch_cost_gate_';
 async function renderPrometheus(report) {
     const registry = new prom_client.Registry();
     const labels = { workflow: report.subject, provider: report.provider };
-    const labelNames = ['workflow', 'provider'];
-    const gauge = (name, help, value, extra = []) => {
+    for (const [name, help, value] of [...costGauges(report), ...otherGauges(report)]) {
         const g = new prom_client.Gauge({
             name: `${METRIC_PREFIX}${name}`,
             help,
-            labelNames: [...labelNames, ...extra],
+            labelNames: LABEL_NAMES,
             registers: [registry],
         });
         if (value !== null && value !== undefined && Number.isFinite(value))
             g.set(labels, value);
-        return g;
-    };
-    const p = report.projection;
-    const g = report.gate;
-    gauge('projected_credits', 'Projected credits of the batch (record count × mean credits per record).', p?.projected);
-    gauge('projected_credits_upper', 'One-sided upper bound of the projected credits.', p?.upper);
-    gauge('credits_per_record', 'Mean credits per record.', p?.perRecord ?? report.estimate?.mean);
-    gauge('remaining_credits', 'Credits left in the billing account.', report.balance?.remaining);
-    gauge('limit_credits', 'Credits the batch may spend: min(budget, remaining - reserve).', g?.limit);
-    gauge('budget_credits', 'The budget input, when set.', report.settings.budget);
-    gauge('budget_utilization_ratio', 'Projected credits divided by the limit.', g?.utilization);
-    gauge('sample_size', 'Observed records the estimate is based on.', report.basis?.n);
-    gauge('last_run_timestamp_seconds', 'When the gate last ran (Unix seconds).', Date.parse(report.run.time) / 1000);
+    }
     const decision = new prom_client.Gauge({
         name: `${METRIC_PREFIX}decision`,
         help: 'The gate decision: 1 for the current one, 0 for the others.',
-        labelNames: [...labelNames, 'decision'],
+        labelNames: [...LABEL_NAMES, 'decision'],
         registers: [registry],
     });
     for (const d of ['pass', 'warn', 'fail'])
@@ -49774,6 +50409,77 @@ async function writeTextfileAtomically(path, content, input = 'prometheus-file')
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/shared/sleep.ts
+/** Resolves after `ms`, or at once when `signal` aborts (a cancelled workflow run must not wait out a poll). */
+function sleepUnlessAborted(ms, signal) {
+    return new Promise((done) => {
+        if (signal.aborted)
+            return done();
+        const timer = setTimeout(finish, ms);
+        function finish() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', finish);
+            done();
+        }
+        signal.addEventListener('abort', finish, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/http/abort.ts
+/** The first of `signals` that has aborted, if any. */
+function firstAborted(signals) {
+    return signals.find((signal) => signal.aborted);
+}
+/**
+ * Calls `onAbort` once when any of `signals` aborts; returns the function that stops listening.
+ * Listeners are added per call and removed after it, rather than `AbortSignal.any`, because the
+ * client-wide signal lives as long as the job and `AbortSignal.any` has leaked in Node releases
+ * when one long-lived source feeds many derived signals.
+ */
+function onAnyAbort(signals, onAbort) {
+    let fired = false;
+    const listener = () => {
+        if (fired)
+            return;
+        fired = true;
+        onAbort();
+    };
+    for (const signal of signals)
+        signal.addEventListener('abort', listener, { once: true });
+    return () => {
+        for (const signal of signals)
+            signal.removeEventListener('abort', listener);
+    };
+}
+/**
+ * Sleeps `ms`, or stops at once when any of `signals` aborts; resolves true when it was aborted.
+ * The sleep is raced rather than trusted, so an injected sleep that ignores its signal cannot
+ * hold an interrupted job in a backoff wait.
+ */
+async function sleepUnlessAnyAborts(sleep, ms, signals) {
+    if (firstAborted(signals))
+        return true;
+    if (signals.length === 0) {
+        await sleep(ms);
+        return false;
+    }
+    // Aborting the sleep's own signal lets a signal-aware sleep clear its timer at once.
+    const stop = new AbortController();
+    let unlink = () => { };
+    const aborted = new Promise((done) => {
+        unlink = onAnyAbort(signals, () => {
+            stop.abort();
+            done(true);
+        });
+    });
+    try {
+        return await Promise.race([sleep(ms, stop.signal).then(() => false), aborted]);
+    }
+    finally {
+        unlink();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/http/query.ts
 function query_encode(value) {
     return encodeURIComponent(value)
@@ -49855,6 +50561,8 @@ function redact(text, secrets) {
 
 
 
+
+
 const DEFAULTS = {
     timeoutMs: 30_000,
     retries: 3,
@@ -49895,14 +50603,25 @@ function header(headers, name) {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
 }
-/** The one HTTP layer: timeouts, classified errors, retries with backoff, secret redaction. */
+/** Reads a body as JSON; `parsedJson` is false when it was text that is not JSON. */
+function parseBody(text) {
+    if (text.length === 0)
+        return { body: undefined, parsedJson: true };
+    try {
+        return { body: JSON.parse(text), parsedJson: true };
+    }
+    catch {
+        return { body: text, parsedJson: false };
+    }
+}
+/** The one HTTP layer: timeouts, abort, classified errors, retries with backoff, secret redaction. */
 class HttpClient {
     o;
     constructor(options) {
         this.o = {
             ...DEFAULTS,
             readErrorBody: () => ({}),
-            sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+            sleep: (ms, signal) => signal ? sleepUnlessAborted(ms, signal) : new Promise((done) => setTimeout(done, ms)),
             random: Math.random,
             now: Date.now,
             ...options,
@@ -49912,26 +50631,27 @@ class HttpClient {
     redact(text) {
         return redact(text, this.o.secrets);
     }
-    /** Sends a request, retrying transient failures; resolves only on a 2xx answer. */
+    /**
+     * Sends a request, retrying transient failures; resolves only on a 2xx answer. An abort of the
+     * client's or the request's signal ends it at once with a `cancelled` error, never a retry.
+     */
     async send(req) {
         const endpoint = this.endpointOf(req);
+        const signals = this.signalsOf(req);
         const deadline = this.o.now() + this.o.totalTimeoutMs;
+        if (firstAborted(signals))
+            throw this.cancelled(req, endpoint, signals, 'before it was sent');
         for (let attempt = 0;; attempt += 1) {
-            const outcome = await this.attempt(req, endpoint, Math.min(this.o.timeoutMs, deadline - this.o.now()));
+            const budgetMs = Math.min(this.o.timeoutMs, deadline - this.o.now());
+            const outcome = await this.attempt(req, endpoint, signals, budgetMs);
             if (!('error' in outcome))
                 return outcome;
-            const { error, retryable, waitMs } = outcome;
-            const idempotentOk = req.idempotent !== false || error.status === 429 || error.reason === 'ECONNREFUSED';
-            if (!retryable || !idempotentOk || attempt >= this.o.retries)
-                throw error;
-            const backoff = this.o.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
-            if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs)
-                throw error;
-            const delayMs = Math.max(backoff, waitMs ?? 0);
-            if (this.o.now() + delayMs >= deadline)
-                throw error;
-            this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: error.message });
-            await this.o.sleep(delayMs);
+            const delayMs = this.retryDelay(req, outcome, attempt, deadline);
+            if (delayMs === undefined)
+                throw outcome.error;
+            this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: outcome.error.message });
+            if (await sleepUnlessAnyAborts(this.o.sleep, delayMs, signals))
+                throw this.cancelled(req, endpoint, signals, 'while waiting to retry');
         }
     }
     /** Sends a request and parses its JSON answer with `schema`. */
@@ -49943,19 +50663,45 @@ class HttpClient {
     endpointOf(req) {
         return `${req.method} ${new URL(this.o.baseUrl).pathname.replace(/\/$/, '')}${req.path}`;
     }
-    async attempt(req, endpoint, budgetMs) {
+    /** The signals that abort `req`: the client's and the request's own, unless it opted out. */
+    signalsOf(req) {
+        const own = req.signal ?? undefined;
+        const clientWide = req.signal === null ? undefined : this.o.signal;
+        return [clientWide, own].filter((s) => s !== undefined);
+    }
+    cancelled(req, endpoint, signals, when) {
+        const message = this.redact(`${this.o.service} ${endpoint} was cancelled ${when}`);
+        return new ApiError('cancelled', message, { endpoint, method: req.method }, { cause: firstAborted(signals)?.reason });
+    }
+    /** How long to wait before the next attempt, or undefined when `failure` is final. */
+    retryDelay(req, { error, retryable, waitMs }, attempt, deadline) {
+        const idempotentOk = req.idempotent !== false || error.status === 429 || error.reason === 'ECONNREFUSED';
+        if (!retryable || !idempotentOk || attempt >= this.o.retries)
+            return undefined;
+        const backoff = this.o.random() * Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** attempt);
+        if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs)
+            return undefined;
+        const delayMs = Math.max(backoff, waitMs ?? 0);
+        return this.o.now() + delayMs >= deadline ? undefined : delayMs;
+    }
+    async attempt(req, endpoint, signals, budgetMs) {
+        const raw = await this.transmit(req, endpoint, signals, budgetMs);
+        if ('error' in raw)
+            return raw;
+        return this.classify(raw, { endpoint, method: req.method });
+    }
+    /** One request on the wire, cut by the timeout or by any of `signals`. */
+    async transmit(req, endpoint, signals, budgetMs) {
         const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
         const hasBody = req.body !== undefined && req.method !== 'GET';
         const headers = { accept: 'application/json', ...this.o.headers };
         if (hasBody)
             headers['content-type'] = 'application/json';
-        const context = { endpoint, method: req.method };
         this.o.onRequest?.({ method: req.method, endpoint });
+        // One controller per attempt: the timeout and an abort both cut the socket through it.
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), Math.max(1, budgetMs));
-        let status;
-        let responseHeaders;
-        let text;
+        const unlink = onAnyAbort(signals, () => controller.abort());
         try {
             const response = await (0,undici/* request */.Em)(url, {
                 method: req.method,
@@ -49964,56 +50710,51 @@ class HttpClient {
                 signal: controller.signal,
                 dispatcher: this.o.dispatcher ?? sharedAgent,
             });
-            status = response.statusCode;
-            responseHeaders = response.headers;
-            text = await response.body.text();
+            const text = await response.body.text();
+            return { status: response.statusCode, headers: response.headers, text };
         }
         catch (cause) {
-            const timedOut = controller.signal.aborted;
-            const code = cause.code ?? cause.cause?.code;
-            const kind = timedOut ? 'timeout' : 'network';
-            const what = timedOut
-                ? `did not answer within ${Math.round(budgetMs / 100) / 10} s`
-                : `could not be reached (${code ?? cause.message})`;
-            return {
-                error: new ApiError(kind, this.redact(`${this.o.service} ${endpoint} ${what}`), {
-                    ...context,
-                    ...(code === undefined ? {} : { reason: code }),
-                }),
-                retryable: true,
-            };
+            if (firstAborted(signals))
+                return { error: this.cancelled(req, endpoint, signals, 'in flight'), retryable: false };
+            return this.transportFailure(req, endpoint, controller.signal.aborted, budgetMs, cause);
         }
         finally {
             clearTimeout(timer);
+            unlink();
         }
-        let body = undefined;
-        let parsedJson = text.length === 0;
-        if (text.length > 0) {
-            try {
-                body = JSON.parse(text);
-                parsedJson = true;
-            }
-            catch {
-                body = text;
-            }
-        }
+    }
+    /** A request that got no answer: `timeout` when our own deadline cut it, else `network`. */
+    transportFailure(req, endpoint, timedOut, budgetMs, cause) {
+        const code = cause.code ?? cause.cause?.code;
+        const kind = timedOut ? 'timeout' : 'network';
+        const what = timedOut
+            ? `did not answer within ${Math.round(budgetMs / 100) / 10} s`
+            : `could not be reached (${code ?? cause.message})`;
+        return {
+            error: new ApiError(kind, this.redact(`${this.o.service} ${endpoint} ${what}`), {
+                endpoint,
+                method: req.method,
+                ...(code === undefined ? {} : { reason: code }),
+            }),
+            retryable: true,
+        };
+    }
+    /** Turns an answer into the response, or a classified failure for anything but JSON 2xx. */
+    classify(raw, context) {
+        const { status, headers, text } = raw;
+        const { body, parsedJson } = parseBody(text);
         if (status >= 200 && status < 300) {
-            if (!parsedJson) {
-                const error = new ApiError('invalid-response', `${this.o.service} ${endpoint} answered ${status} with a body that is not JSON`, {
-                    ...context,
-                    status,
-                });
-                return { error, retryable: false };
-            }
-            return { status, headers: responseHeaders, body, text };
+            if (parsedJson)
+                return { status, headers, body, text };
+            const error = new ApiError('invalid-response', `${this.o.service} ${context.endpoint} answered ${status} with a body that is not JSON`, { ...context, status });
+            return { error, retryable: false };
         }
         const reading = parsedJson ? this.o.readErrorBody(body) : {};
-        const kind = kindOfStatus(status);
-        const retryAfterMs = parseRetryAfter(header(responseHeaders, 'retry-after'), this.o.now()) ??
-            (status === 429 ? this.o.rateLimitWaitMs?.(responseHeaders, this.o.now()) : undefined);
+        const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), this.o.now()) ??
+            (status === 429 ? this.o.rateLimitWaitMs?.(headers, this.o.now()) : undefined);
         const detail = reading.message ? `: ${reading.message}` : '';
-        const message = this.redact(`${this.o.service} ${endpoint} answered ${status}${detail}`);
-        const error = new ApiError(kind, message, {
+        const message = this.redact(`${this.o.service} ${context.endpoint} answered ${status}${detail}`);
+        const error = new ApiError(kindOfStatus(status), message, {
             ...context,
             status,
             ...(reading.message === undefined ? {} : { apiMessage: this.redact(reading.message) }),
@@ -50032,11 +50773,6 @@ function parseAnswer(schema, response, endpoint, service) {
     const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
     throw new ApiError('invalid-response', `${service} ${endpoint} answered an unexpected shape: field '${field}' ${issue?.message ?? 'is invalid'}`, { endpoint, method: endpoint.split(' ')[0] ?? '', status: response.status });
 }
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** This package's version, sent to APIs as the client version (kept equal to package.json by a test). */
-const VERSION = '0.1.0';
-const CLIENT_NAME = 'batch-cost-gate';
 
 ;// CONCATENATED MODULE: ./src/export/webhook.ts
 
@@ -50076,72 +50812,164 @@ async function postWebhook(url, headers, json, log, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/advice.ts
-// Integrations whose price is set by a language model (Cargo bills them as `.chat` or
-// `.extractor.*` slugs); a cheaper model is the biggest lever on these.
-const AI_INTEGRATIONS = /^(openai|anthropic|mistral|gemini|google_ai|groq|perplexity|cohere|deepseek|xai|venice)\b/i;
-const AI_ACTIONS = /(^|\.)(chat|completion|extractor|prompt|generate)/i;
-const SHARE_FOR_MODEL = 0.25;
-const SHARE_FOR_EXECUTIONS = 0.3;
-const ERROR_SHARE = 0.05;
-const AGENT_STEPS = 5;
-const pct = (share) => `${Math.round(share * 100)}%`;
-const credits = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
-/** The cost levers of Cargo's billing guide that this estimate's data supports. */
-function adviseLevers(estimate) {
-    const advice = [];
-    if (estimate.mean <= 0)
-        return advice;
-    const aiLines = [...estimate.byNode, ...estimate.byAction].filter((l) => l.kind !== 'native' &&
-        (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
-        l.share >= SHARE_FOR_MODEL);
-    const ai = aiLines.sort((a, b) => b.share - a.share)[0];
-    if (ai) {
-        advice.push({
-            lever: 'cheaper-model',
-            title: 'Use a cheaper model',
-            detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
+;// CONCATENATED MODULE: ./src/engine/observation.ts
+/** Total credits of one observed record. */
+function observationCost(o) {
+    return o.providerCredits + o.executionCredits;
+}
+
+;// CONCATENATED MODULE: ./src/report/report.ts
+
+
+
+
+const OUTCOME_OF_ANNOTATION = {
+    error: 'fail',
+    warning: 'warning',
+    notice: 'notice',
+    none: 'none',
+};
+/** Copies only the report's settings out of a larger settings object (no tokens, no URLs). */
+function reportSettings(c) {
+    return {
+        estimateFrom: c.estimateFrom,
+        historyWindowDays: c.historyWindowDays,
+        minHistoryRuns: c.minHistoryRuns,
+        sampleSize: c.sampleSize,
+        maxSampleCredits: c.maxSampleCredits,
+        sampleTimeoutMinutes: c.sampleTimeoutMinutes,
+        budget: c.budget,
+        reserve: c.reserve,
+        confidence: c.confidence,
+        warnThreshold: c.warnThreshold,
+        onExceed: c.onExceed,
+        onApiError: c.onApiError,
+    };
+}
+/** Builds the report from the pipeline's pieces; pure. Its `outcome` comes from `outcomeOf`. */
+function buildReport(parts) {
+    const report = {
+        schemaVersion: 1,
+        tool: { name: CLIENT_NAME, version: VERSION },
+        run: parts.run,
+        provider: parts.provider,
+        vocabulary: parts.vocabulary,
+        subject: parts.subject,
+        recordCount: parts.recordCount,
+        settings: reportSettings(parts.settings),
+        decision: parts.decision,
+        outcome: 'none',
+        reasons: parts.reasons,
+        error: parts.error ?? null,
+        balance: parts.balance ?? null,
+        basis: parts.basis ?? null,
+        estimate: parts.estimate ?? null,
+        projection: parts.projection ?? null,
+        gate: parts.gate ?? null,
+        sample: parts.sample ?? null,
+        advice: parts.advice ?? [],
+        observations: (parts.observations ?? []).map(observationRow),
+        receipt: parts.receipt ?? null,
+    };
+    report.outcome = OUTCOME_OF_ANNOTATION[outcomeOf(report).annotation.kind];
+    return report;
+}
+function observationRow(o) {
+    return {
+        id: o.id,
+        recordId: o.recordId,
+        status: o.status,
+        providerCredits: o.providerCredits,
+        executions: o.executions,
+        executionCredits: o.executionCredits,
+        total: observationCost(o),
+    };
+}
+/** The step outputs of the interface contract, every one set, '' where not computed. */
+function reportOutputs(report, paths) {
+    const p = report.projection;
+    const g = report.gate;
+    return {
+        decision: report.decision,
+        'projected-credits': plainNumber(p?.projected),
+        'projected-credits-upper': plainNumber(p?.upper),
+        'credits-per-record': plainNumber(p?.perRecord ?? report.estimate?.mean),
+        'remaining-credits': plainNumber(report.balance?.remaining),
+        'limit-credits': plainNumber(g?.limit),
+        'headroom-credits': plainNumber(g?.headroom),
+        'estimate-source': report.basis?.source ?? '',
+        'sample-size-used': report.basis ? String(report.basis.n) : '',
+        'report-json': paths.reportJson,
+        'batch-uuid': report.receipt?.batchUuid ?? '',
+        'actual-credits': report.receipt && !report.receipt.detached ? plainNumber(report.receipt.actual) : '',
+        'batch-status': report.receipt
+            ? report.receipt.detached
+                ? 'running'
+                : report.receipt.status
+            : '',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+
+
+
+
+
+
+
+/** Publishes the report everywhere it is asked to go; never throws for an export that fails. */
+async function publish(report, targets) {
+    const { log, github, config } = targets;
+    const attempt = async (what, work) => {
+        try {
+            return await work();
+        }
+        catch (error) {
+            log.warning(`Could not ${what}: ${describeError(error)}`);
+            return null;
+        }
+    };
+    const dir = targets.reportDir;
+    // Files first: nothing is lost even when what follows fails.
+    const files = dir
+        ? await attempt('write the report files', () => writeReportFiles(report, dir))
+        : null;
+    if (files)
+        log.info(`Report files written to ${files.dir}.`);
+    const artifact = github && files
+        ? await attempt('upload the report artifact', () => github.uploadArtifact(files, report))
+        : null;
+    const commentUrl = github
+        ? await attempt('update the PR comment', () => github.comment(report, artifact?.url ?? undefined))
+        : null;
+    if (config.prometheusFile) {
+        const path = config.prometheusFile;
+        const written = await attempt('write prometheus-file', async () => {
+            await writeTextfileAtomically(path, await renderPrometheus(report));
+            return true;
         });
+        if (written)
+            log.info(`Metrics written to ${path}.`);
     }
-    const nodes = estimate.byNode;
-    // A pay-on-hit provider that bills on few records still runs on all of them: the records it
-    // finds nothing for are the ones a filter placed before it would skip.
-    const missing = nodes.find((n) => n.kind === 'connector' && n.share >= 0.1 && n.billedShare > 0 && n.billedShare < 0.6);
-    if (missing) {
-        advice.push({
-            lever: 'filter-early',
-            title: 'Filter records earlier',
-            detail: `“${missing.key}” bills on only ${pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
+    if (config.webhookUrl) {
+        const url = config.webhookUrl;
+        await attempt('post the webhook', () => postWebhook(url, config.webhookHeaders, renderJson(report), log));
+    }
+    const published = {
+        files,
+        commentUrl: commentUrl ?? '',
+        artifactId: artifact ? String(artifact.id) : '',
+    };
+    if (github) {
+        github.setOutputs({
+            ...reportOutputs(report, { reportJson: files?.json ?? '' }),
+            'comment-url': published.commentUrl,
+            'artifact-id': published.artifactId,
         });
+        await attempt('write the job summary', () => github.writeSummary(report));
     }
-    if (estimate.errorShare >= ERROR_SHARE && estimate.errorMean !== null && estimate.errorMean > 0) {
-        advice.push({
-            lever: 'stop-on-failure',
-            title: 'Stop runs early on failure',
-            detail: `${pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
-        });
-    }
-    const agent = nodes.find((n) => n.kind === 'agent' && (n.executions > AGENT_STEPS || n.share >= SHARE_FOR_MODEL));
-    if (agent) {
-        advice.push({
-            lever: 'agent-max-steps',
-            title: 'Lower maxSteps on agents',
-            detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
-        });
-    }
-    const executionShare = estimate.executionMean / estimate.mean;
-    if (executionShare >= SHARE_FOR_EXECUTIONS) {
-        const busiest = [...nodes].sort((a, b) => b.executions - a.executions)[0];
-        const where = busiest && busiest.executions > 1
-            ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
-            : '';
-        advice.push({
-            lever: 'fewer-nodes',
-            title: 'Use fewer nodes',
-            detail: `The execution charge (0.01 credit per node execution) is ${pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
-        });
-    }
-    return advice;
+    return published;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/gate.ts
@@ -50151,82 +50979,103 @@ const fmt = (n) => n.toLocaleString('en-US', { minimumFractionDigits: 0, maximum
  * upper > limit or projected > warnThreshold × limit; else `pass`.
  */
 function decide(projection, balance, policy) {
+    const { limit, limitSource, limitText } = limitOf(balance, policy);
+    const { projected } = projection;
+    const headroom = limit - projected;
+    const utilization = limit > 0 ? projected / limit : projected > 0 ? Infinity : 0;
+    const verdict = verdictOf(projection, { limit, limitText, utilization, headroom }, balance, policy);
+    const short = shortfallOf(projection, balance);
+    return {
+        decision: verdict.decision,
+        limit,
+        limitSource,
+        headroom,
+        utilization,
+        overage: short.overage,
+        recordsAffordable: short.recordsAffordable,
+        reasons: [verdict.reason, ...balanceNotes(balance, policy), ...short.reasons],
+    };
+}
+/** `min(budget, remaining − reserve)`, which side set it, and how a person reads it. */
+function limitOf(balance, policy) {
     const fromBalance = balance.remaining - policy.reserve;
     const limitSource = policy.budget !== undefined && policy.budget <= fromBalance ? 'budget' : 'balance';
     const limit = limitSource === 'budget' ? policy.budget : fromBalance;
-    const { projected, upper } = projection;
-    const headroom = limit - projected;
-    const utilization = limit > 0 ? projected / limit : projected > 0 ? Infinity : 0;
     const unit = balance.unit;
-    const reasons = [];
     const limitText = limitSource === 'budget'
         ? `the budget of ${fmt(limit)} ${unit}`
         : policy.reserve > 0
             ? `the ${fmt(balance.remaining)} ${unit} remaining less the reserve of ${fmt(policy.reserve)} (${fmt(limit)})`
             : `the ${fmt(limit)} ${unit} remaining`;
-    let decision;
+    return { limit, limitSource, limitText };
+}
+function verdictOf(projection, against, balance, policy) {
+    const { projected, upper } = projection;
+    const { limit, limitText } = against;
+    const head = `Projected ${fmt(projected)} ${balance.unit}`;
     if (projected > limit) {
-        decision = 'fail';
-        reasons.push(`Projected ${fmt(projected)} ${unit} exceeds ${limitText} by ${fmt(projected - limit)}.`);
+        return {
+            decision: 'fail',
+            reason: `${head} exceeds ${limitText} by ${fmt(projected - limit)}.`,
+        };
     }
-    else if (upper > limit) {
-        decision = 'warn';
-        reasons.push(`Projected ${fmt(projected)} ${unit} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`);
+    if (upper > limit) {
+        return {
+            decision: 'warn',
+            reason: `${head} fits ${limitText}, but the ${Math.round(projection.confidence * 100)}% upper bound of ${fmt(upper)} does not.`,
+        };
     }
-    else if (projected > policy.warnThreshold * limit) {
-        decision = 'warn';
-        reasons.push(`Projected ${fmt(projected)} ${unit} is ${gate_pct(utilization)} of ${limitText}, above the warn threshold of ${gate_pct(policy.warnThreshold)}.`);
-    }
-    else {
-        decision = 'pass';
-        reasons.push(`Projected ${fmt(projected)} ${unit} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(headroom)} to spare.`);
-    }
-    if (balance.remaining <= 0) {
-        reasons.push(`The account has no credits left (${fmt(balance.remaining)} ${unit}).`);
-    }
-    else if (policy.reserve > balance.remaining) {
-        reasons.push(`The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`);
-    }
-    let overage = 0;
-    let recordsAffordable = null;
-    if (projected > balance.remaining) {
-        const short = projected - Math.max(0, balance.remaining);
-        if (balance.overageAllowed) {
-            overage = short;
-            reasons.push(`Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${unit} rather than stop.`);
-        }
-        else if (projection.perRecord > 0) {
-            recordsAffordable = Math.max(0, Math.floor(Math.max(0, balance.remaining) / projection.perRecord));
-            reasons.push(`Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`);
-        }
+    if (projected > policy.warnThreshold * limit) {
+        return {
+            decision: 'warn',
+            reason: `${head} is ${pct(against.utilization)} of ${limitText}, above the warn threshold of ${pct(policy.warnThreshold)}.`,
+        };
     }
     return {
-        decision,
-        limit,
-        limitSource,
-        headroom,
-        utilization,
-        overage,
-        recordsAffordable,
-        reasons,
+        decision: 'pass',
+        reason: `${head} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(against.headroom)} to spare.`,
     };
 }
-function gate_pct(share) {
-    return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
-}
-/** Maps a verdict (or the lack of one) and the policy inputs to what the job does. */
-function jobOutcome(verdict, policy) {
-    if (typeof verdict === 'object') {
-        // An estimate that could not be made is never a pass: the gate fails closed.
-        if (verdict.error === 'estimate' || policy.onApiError === 'fail')
-            return { action: 'fail', decision: 'unknown' };
-        return { action: policy.onApiError === 'warn' ? 'warning' : 'notice', decision: 'unknown' };
+function balanceNotes(balance, policy) {
+    const unit = balance.unit;
+    if (balance.remaining <= 0) {
+        return [`The account has no credits left (${fmt(balance.remaining)} ${unit}).`];
     }
-    if (verdict === 'fail')
-        return { action: policy.onExceed === 'fail' ? 'fail' : 'warning', decision: 'fail' };
-    if (verdict === 'warn')
-        return { action: 'warning', decision: 'warn' };
-    return { action: 'none', decision: 'pass' };
+    if (policy.reserve > balance.remaining) {
+        return [
+            `The reserve of ${fmt(policy.reserve)} is more than the ${fmt(balance.remaining)} ${unit} remaining.`,
+        ];
+    }
+    return [];
+}
+/** What happens when the balance cannot pay for the batch: an overage, or a batch cut short. */
+function shortfallOf(projection, balance) {
+    const none = { overage: 0, recordsAffordable: null, reasons: [] };
+    if (projection.projected <= balance.remaining)
+        return none;
+    const short = projection.projected - Math.max(0, balance.remaining);
+    if (balance.overageAllowed) {
+        return {
+            ...none,
+            overage: short,
+            reasons: [
+                `Overage is allowed on this account: the batch would bill an overage of about ${fmt(short)} ${balance.unit} rather than stop.`,
+            ],
+        };
+    }
+    if (!(projection.perRecord > 0))
+        return none;
+    const recordsAffordable = Math.max(0, Math.floor(Math.max(0, balance.remaining) / projection.perRecord));
+    return {
+        ...none,
+        recordsAffordable,
+        reasons: [
+            `Overage is denied: the batch would stop after about ${fmt(recordsAffordable)} of ${fmt(projection.recordCount)} records when credits run out.`,
+        ],
+    };
+}
+function pct(share) {
+    return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
 }
 
 // EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
@@ -50266,6 +51115,118 @@ function project(estimate, recordCount, confidence) {
     const t = tQuantile(confidence, estimate.n - 1);
     const upper = recordCount * (estimate.mean + (t * estimate.sd) / Math.sqrt(estimate.n));
     return { recordCount, perRecord: estimate.mean, projected, upper, confidence, t, lowConfidence };
+}
+
+;// CONCATENATED MODULE: ./src/providers/cargo/cost.ts
+/**
+ * Cargo bills 0.01 credit per node execution on top of provider credits, whatever the node, and
+ * attributes it to no node's `creditsUsedCount` (reference fact 1).
+ */
+const EXECUTION_CHARGE = 0.01;
+// The execution charge is a whole number of hundredths of a credit; rounding to them removes the
+// error of the float product (57 × 0.01 is 0.5700000000000001), so it is right to the cent.
+const HUNDREDTHS = 100;
+/** The execution charge of `executions` node executions, exact to the cent. */
+function executionCharge(executions) {
+    return Math.round(executions * EXECUTION_CHARGE * HUNDREDTHS) / HUNDREDTHS;
+}
+/** Provider credits plus the execution charge: what Cargo bills for that work. */
+function billedCredits(providerCredits, executions) {
+    return providerCredits + executionCharge(executions);
+}
+/** Provider credits a run's executions have used so far. */
+function runProviderCredits(run) {
+    return run.executions.reduce((s, e) => s + e.creditsUsedCount, 0);
+}
+/** What a run has cost so far, finished or not. */
+function runCost(run) {
+    return billedCredits(runProviderCredits(run), run.executions.length);
+}
+
+;// CONCATENATED MODULE: ./src/providers/cargo/advice.ts
+
+// Integrations whose price is set by a language model (Cargo bills them as `.chat` or
+// `.extractor.*` slugs); a cheaper model is the biggest lever on these.
+const AI_INTEGRATIONS = /^(openai|anthropic|mistral|gemini|google_ai|groq|perplexity|cohere|deepseek|xai|venice)\b/i;
+const AI_ACTIONS = /(^|\.)(chat|completion|extractor|prompt|generate)/i;
+const SHARE_FOR_MODEL = 0.25;
+const SHARE_FOR_EXECUTIONS = 0.3;
+const ERROR_SHARE = 0.05;
+const AGENT_STEPS = 5;
+const advice_pct = (share) => `${Math.round(share * 100)}%`;
+const credits = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+/** A cheaper model for the AI node or action that costs the most. */
+const cheaperModel = (estimate) => {
+    const ai = [...estimate.byNode, ...estimate.byAction]
+        .filter((l) => l.kind !== 'native' &&
+        (AI_INTEGRATIONS.test(l.key) || AI_ACTIONS.test(l.key)) &&
+        l.share >= SHARE_FOR_MODEL)
+        .sort((a, b) => b.share - a.share)[0];
+    if (!ai)
+        return undefined;
+    return {
+        lever: 'cheaper-model',
+        title: 'Use a cheaper model',
+        detail: `“${ai.key}” is ${advice_pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
+    };
+};
+// A pay-on-hit provider that bills on few records still runs on all of them: the records it
+// finds nothing for are the ones a filter placed before it would skip.
+const filterEarly = (estimate) => {
+    const missing = estimate.byNode.find((n) => n.kind === 'connector' && n.share >= 0.1 && n.billedShare > 0 && n.billedShare < 0.6);
+    if (!missing)
+        return undefined;
+    return {
+        lever: 'filter-early',
+        title: 'Filter records earlier',
+        detail: `“${missing.key}” bills on only ${advice_pct(missing.billedShare)} of records yet runs on all of them; a filter node before it skips the records it will find nothing for.`,
+    };
+};
+const stopOnFailure = (estimate) => {
+    if (estimate.errorShare < ERROR_SHARE || estimate.errorMean === null || estimate.errorMean <= 0)
+        return undefined;
+    return {
+        lever: 'stop-on-failure',
+        title: 'Stop runs early on failure',
+        detail: `${advice_pct(estimate.errorShare)} of records ended in error and each still cost ${credits(estimate.errorMean)} credits on average; fallbackOnFailure: false stops a run at the failure instead of continuing downstream.`,
+    };
+};
+const agentMaxSteps = (estimate) => {
+    const agent = estimate.byNode.find((n) => n.kind === 'agent' && (n.executions > AGENT_STEPS || n.share >= SHARE_FOR_MODEL));
+    if (!agent)
+        return undefined;
+    return {
+        lever: 'agent-max-steps',
+        title: 'Lower maxSteps on agents',
+        detail: `Agent “${agent.key}” takes ${credits(agent.executions)} steps and ${advice_pct(agent.share)} of the cost per record; a lower maxSteps limits its tool calls.`,
+    };
+};
+const fewerNodes = (estimate) => {
+    const executionShare = estimate.executionMean / estimate.mean;
+    if (executionShare < SHARE_FOR_EXECUTIONS)
+        return undefined;
+    const busiest = [...estimate.byNode].sort((a, b) => b.executions - a.executions)[0];
+    const where = busiest && busiest.executions > 1
+        ? ` — “${busiest.key}” alone runs ${credits(busiest.executions)}× per record`
+        : '';
+    return {
+        lever: 'fewer-nodes',
+        title: 'Use fewer nodes',
+        detail: `The execution charge (${EXECUTION_CHARGE} credit per node execution) is ${advice_pct(executionShare)} of the cost per record: ${credits(estimate.executionsPerRecord)} executions per record${where}. Merging or removing steps cuts it.`,
+    };
+};
+const LEVERS = [
+    cheaperModel,
+    filterEarly,
+    stopOnFailure,
+    agentMaxSteps,
+    fewerNodes,
+];
+/** The cost levers of Cargo's billing guide that this estimate's data supports. */
+function adviseCargoLevers(estimate) {
+    if (estimate.mean <= 0)
+        return [];
+    return LEVERS.flatMap((lever) => lever(estimate) ?? []);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/cargo/schemas.ts
@@ -50346,12 +51307,6 @@ const run = object({
     updatedAt: isoDate.nullish(),
     finishedAt: isoDate.nullish(),
 });
-const runAnswer = object({ run });
-const getRunAnswer = object({
-    run,
-    runContext: unknown(),
-    runComputedConfigs: unknown(),
-});
 const runsListAnswer = object({ runs: array(run), count });
 const runsCountAnswer = object({ count });
 const runMetricsAnswer = object({
@@ -50394,19 +51349,6 @@ const batchPreviewAnswer = object({
     columns: array(unknown()).nullish(),
     count,
 });
-const workflowsListAnswer = object({
-    workflows: array(object({
-        uuid: schemas_string(),
-        playUuid: schemas_string().nullish(),
-        toolUuid: schemas_string().nullish(),
-    })),
-});
-const named = object({ uuid: schemas_string(), name: schemas_string(), workflowUuid: schemas_string() });
-const playsListAnswer = object({ plays: array(named) });
-const toolsListAnswer = object({ tools: array(named) });
-const currentWorkspaceAnswer = object({
-    workspace: object({ uuid: schemas_string(), name: schemas_string() }),
-});
 /** `{"errorMessage": "...", "reason": "..."}`, Cargo's error body; either may be missing. */
 const errorBody = object({
     errorMessage: schemas_string().optional(),
@@ -50422,6 +51364,12 @@ const BILLING_PREFIX = '/billing/';
 /** Cargo's REST API with the wire conventions of the official SDK `@cargo-ai/api`. */
 class CargoClient {
     http;
+    /**
+     * Sends the clean-up calls (cancelling a batch, finding one whose creation answer was lost).
+     * The job's abort signal does not reach it, so an interrupt still stops a batch; it makes one
+     * attempt per call because the batch watcher retries with its own bounded backoff.
+     */
+    cleanupHttp;
     constructor(options) {
         const headers = {
             authorization: `Bearer ${options.token}`,
@@ -50429,7 +51377,7 @@ class CargoClient {
             'x-cargo-origin': CLIENT_NAME,
             'x-cargo-origin-version': VERSION,
         };
-        this.http = new HttpClient({
+        const common = {
             service: 'Cargo API',
             baseUrl: `${options.apiUrl.replace(/\/+$/, '')}/v1`,
             headers,
@@ -50451,11 +51399,13 @@ class CargoClient {
                 'onRetry',
                 'onRequest',
             ]),
-        });
+        };
+        this.http = new HttpClient({ ...common, ...client_pick(options, ['signal']) });
+        this.cleanupHttp = new HttpClient({ ...common, retries: 0 });
     }
-    async call(req, schema) {
+    async call(req, schema, http = this.http) {
         try {
-            return await this.http.json(req, schema);
+            return await http.json(req, schema);
         }
         catch (error) {
             throw explain(error, req.path);
@@ -50469,20 +51419,6 @@ class CargoClient {
     async getUsageMetrics(query) {
         return (await this.call({ method: 'GET', path: '/billing/usage/metrics', query: { ...query } }, usageMetricsAnswer)).metrics;
     }
-    /** 4. Runs the workflow on one record. Not retried on 5xx: a retry could run (and bill) it twice. */
-    async createRun(payload) {
-        const req = {
-            method: 'POST',
-            path: '/orchestration/runs',
-            body: payload,
-            idempotent: false,
-        };
-        return (await this.call(req, runAnswer)).run;
-    }
-    /** 5. One run with its context. */
-    async getRun(uuid) {
-        return (await this.call({ method: 'GET', path: `/orchestration/runs/${enc(uuid)}` }, getRunAnswer)).run;
-    }
     /** 6. One page of runs. */
     async listRuns(filter) {
         return this.call({ method: 'POST', path: '/orchestration/runs/list', body: filter }, runsListAnswer);
@@ -50490,14 +51426,6 @@ class CargoClient {
     /** 7. How many runs match, without paging. */
     async countRuns(filter) {
         return (await this.call({ method: 'POST', path: '/orchestration/runs/count', body: filter }, runsCountAnswer)).count;
-    }
-    /** 8. Cancels runs by uuid or by filter. */
-    async cancelRuns(payload) {
-        await this.http
-            .send({ method: 'POST', path: '/orchestration/runs/cancel', body: payload })
-            .catch((e) => {
-            throw explain(e, '/orchestration/runs/cancel');
-        });
     }
     /** 9. Per-node execution counts and provider credits. */
     async getRunMetrics(payload) {
@@ -50517,14 +51445,20 @@ class CargoClient {
     async getBatch(uuid) {
         return (await this.call({ method: 'GET', path: `/orchestration/batches/${enc(uuid)}` }, batchAnswer)).batch;
     }
-    /** 12. One page of batches. */
-    async listBatches(filter) {
-        return (await this.call({ method: 'GET', path: '/orchestration/batches/list', query: { ...filter } }, batchesListAnswer)).batches;
+    /** 12. One page of batches; `cleanup` sends it even after an interrupt, in one attempt. */
+    async listBatches(filter, options = {}) {
+        return (await this.call({ method: 'GET', path: '/orchestration/batches/list', query: { ...filter } }, batchesListAnswer, options.cleanup === true ? this.cleanupHttp : this.http)).batches;
     }
-    /** 13. Cancels a batch; `batchAlreadyFinished` is not an error for a caller that only wants it stopped. */
+    /**
+     * 13. Cancels a batch, even after an interrupt, in one attempt; `batchAlreadyFinished` is not
+     * an error for a caller that only wants it stopped.
+     */
     async cancelBatch(uuid) {
         try {
-            await this.http.send({ method: 'POST', path: `/orchestration/batches/${enc(uuid)}/cancel` });
+            await this.cleanupHttp.send({
+                method: 'POST',
+                path: `/orchestration/batches/${enc(uuid)}/cancel`,
+            });
             return 'cancelled';
         }
         catch (error) {
@@ -50536,22 +51470,6 @@ class CargoClient {
     /** 14. Counts a segment's or filter's records without running anything. */
     async previewBatch(payload) {
         return this.call({ method: 'POST', path: '/orchestration/batches/preview', body: payload }, batchPreviewAnswer);
-    }
-    /** 15. The workspace's workflows (they carry no name; plays and tools do). */
-    async listWorkflows() {
-        return (await this.call({ method: 'GET', path: '/orchestration/workflows/list' }, workflowsListAnswer)).workflows;
-    }
-    /** 16. Plays, with names, for naming a workflow in reports. */
-    async listPlays() {
-        return (await this.call({ method: 'GET', path: '/orchestration/plays/list' }, playsListAnswer)).plays;
-    }
-    /** 16. Tools, with names. */
-    async listTools() {
-        return (await this.call({ method: 'GET', path: '/orchestration/tools/list' }, toolsListAnswer)).tools;
-    }
-    /** 17. The token's workspace. */
-    async getCurrentWorkspace() {
-        return (await this.call({ method: 'GET', path: '/workspaceManagement/workspaces/current' }, currentWorkspaceAnswer)).workspace;
     }
     /**
      * Every run matching `filter`, newest first, paging with limit/offset until `count` is
@@ -50579,7 +51497,7 @@ class CargoClient {
         const pageSize = Math.min(options.pageSize ?? 100, cap);
         const batches = [];
         for (let offset = 0; batches.length < cap; offset += pageSize) {
-            const page = await this.listBatches({ ...filter, limit: pageSize, offset });
+            const page = await this.listBatches({ ...filter, limit: pageSize, offset }, { cleanup: options.cleanup === true });
             batches.push(...page);
             if (page.length < pageSize)
                 break;
@@ -50616,28 +51534,6 @@ function explain(error, path) {
         return error;
     error.message = `${error.message} — ${hint}`;
     return error;
-}
-
-;// CONCATENATED MODULE: ./src/sleep.ts
-/** Resolves after `ms`, or at once when `signal` aborts (a cancelled workflow run must not wait out a poll). */
-function sleepUnlessAborted(ms, signal) {
-    return new Promise((done) => {
-        if (signal.aborted)
-            return done();
-        const timer = setTimeout(finish, ms);
-        function finish() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', finish);
-            done();
-        }
-        signal.addEventListener('abort', finish, { once: true });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/engine/observation.ts
-/** Total credits of one observed record. */
-function observationCost(o) {
-    return o.providerCredits + o.executionCredits;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/estimate.ts
@@ -50756,28 +51652,336 @@ function breakdown(observations, keyOf, mean) {
     })
         .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
 }
+/** The estimate of no observations: what a history with no finished runs yields (n = 0). */
+function emptyEstimate(source) {
+    return {
+        source,
+        n: 0,
+        mean: 0,
+        sd: null,
+        providerMean: 0,
+        executionMean: 0,
+        executionsPerRecord: 0,
+        errorShare: 0,
+        errorMean: null,
+        byNode: [],
+        byAction: [],
+    };
+}
 
-;// CONCATENATED MODULE: ./src/providers/cargo/guard.ts
+;// CONCATENATED MODULE: ./src/providers/provider.ts
+
+/**
+ * A launched batch whose watch ended in a failure (its status could not be read, a cancel was
+ * refused). It carries what is known of the batch, so the report and the step outputs still
+ * name it, and whether the gate managed to cancel it.
+ */
+class LaunchError extends GateError {
+    outcome;
+    /** True when the batch was cancelled (or had already finished) before the gate gave up. */
+    stopped;
+    constructor(kind, message, detail) {
+        super(kind, message, { cause: detail.cause });
+        this.name = 'LaunchError';
+        this.outcome = detail.outcome;
+        this.stopped = detail.stopped;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/cargo/batch-watcher.ts
 
 
-const TERMINAL = new Set(['success', 'error', 'cancelled', 'skipped']);
+
+/** The statuses after which a batch neither runs nor bills (reference: `Batch`). */
+const TERMINAL_STATUSES = new Set([
+    'success',
+    'error',
+    'cancelled',
+    'skipped',
+]);
+/** Failures of a create after which Cargo may still have started the batch (and its billing). */
+const AMBIGUOUS = new Set([
+    'timeout',
+    'network',
+    'invalid-response',
+    'server',
+    // The job was interrupted while the create was in flight: it may have arrived.
+    'cancelled',
+]);
+/** Clean-up failures worth retrying: the service, or the way to it, may recover. */
+const TRANSIENT = new Set(['timeout', 'network', 'server', 'rate-limited']);
+/** How long a failing clean-up call (a cancel) is retried before the gate says it could not. */
+const CLEANUP_RETRY_MS = 30_000;
+const CLEANUP_FIRST_DELAY_MS = 1_000;
+const CLEANUP_MAX_DELAY_MS = 8_000;
+/** Slack for the clocks of this machine and Cargo when a batch is matched by creation time. */
+const CLOCK_SKEW_MS = 2_000;
+/** A sleep the job's interrupt does not cut short: clean-up waits must still happen after one. */
+const NEVER_ABORTED = new AbortController().signal;
+const batch_watcher_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** API text on one line, so it cannot start a line of its own in the log (a runner command). */
+const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
+/** Creates, watches and stops Cargo batches. */
+class CargoBatchWatcher {
+    deps;
+    constructor(deps) {
+        this.deps = deps;
+    }
+    /**
+     * Starts a batch of `size` records (undefined when not known). When the answer is lost, finds
+     * the batch the call may have started and cancels it before rethrowing.
+     */
+    async create(data, expected) {
+        const { client, workflowUuid, context } = this.deps;
+        // Nothing is launched once the job is interrupted (and no batch is then searched for).
+        if (context.signal.aborted) {
+            throw new GateError('cancelled', 'Interrupted before the batch was created: nothing ran.');
+        }
+        const since = context.now();
+        try {
+            return await client.createBatch({ workflowUuid, data });
+        }
+        catch (error) {
+            if (error instanceof GateError && AMBIGUOUS.has(error.kind)) {
+                await this.cancelOrphans({ since, until: context.now(), ...expected });
+            }
+            throw error;
+        }
+    }
+    /**
+     * Polls the batch until it ends on its own, or stops it at the cap, the time bound or an
+     * interrupt. A batch it did not see end is cancelled on every path; a failure once the batch
+     * exists becomes a `LaunchError` carrying what is known of it.
+     */
+    async watch(batch, plan) {
+        const w = {
+            started: this.deps.context.now(),
+            cap: plan.cap,
+            last: { batch, spent: 0, byNode: [] },
+        };
+        let reason;
+        try {
+            reason = await this.poll(w, plan);
+        }
+        catch (error) {
+            // An interrupt that cut a poll short is an interrupt, not a lost batch.
+            if (!this.deps.context.signal.aborted) {
+                await this.stop(w, 'watch-failed', error);
+                throw this.failure(w, 'watch-failed', error, true);
+            }
+            reason = 'interrupted';
+        }
+        if (reason !== null)
+            await this.stop(w, reason);
+        // After an interrupt no request but a clean-up goes out: what was last seen is the outcome.
+        if (reason === 'interrupted')
+            return this.outcome(w, reason);
+        return this.finish(w, reason);
+    }
+    /** The outcome of a batch launched and left running (`detach`). */
+    leave(batch, cap) {
+        const w = { started: this.deps.context.now(), cap, last: { batch, spent: 0, byNode: [] } };
+        return { ...this.outcome(w, null), detached: true };
+    }
+    /** The batch's own status and what it has spent; `final` counts the runs that really ran. */
+    async progress(uuid, final = false) {
+        const { client, workflowUuid } = this.deps;
+        const [batch, metrics, ran] = await Promise.all([
+            client.getBatch(uuid),
+            client.getRunMetrics({ workflowUuid, batchUuid: uuid }),
+            // A cancelled batch counts its cancelled runs as executed; at the end, count those that ran.
+            final
+                ? client.countRuns({ workflowUuid, batchUuid: uuid, statuses: ['success', 'error'] })
+                : undefined,
+        ]);
+        const executions = metrics.reduce((s, m) => s + m.totalExecutionsCount, 0);
+        const credits = metrics.reduce((s, m) => s + m.creditsUsedCount, 0);
+        return {
+            batch: ran === undefined ? batch : { ...batch, executedRunsCount: ran },
+            // The metrics' credits and the batch's agree; the larger is what Cargo has billed.
+            spent: billedCredits(Math.max(batch.creditsUsedCount, credits), executions),
+            byNode: metrics.map((m) => ({
+                key: m.nodeUuid,
+                credits: m.creditsUsedCount,
+                executions: m.totalExecutionsCount,
+                cost: billedCredits(m.creditsUsedCount, m.totalExecutionsCount),
+            })),
+        };
+    }
+    /** Polls until the batch ends (null) or a reason to stop it comes up. */
+    async poll(w, plan) {
+        const { context } = this.deps;
+        let interval;
+        for (;;) {
+            interval = plan.interval(this.elapsed(w), interval);
+            await context.sleep(interval, context.signal);
+            if (context.signal.aborted)
+                return 'interrupted';
+            w.last = await this.progress(w.last.batch.uuid);
+            plan.report(w.last, this.elapsed(w));
+            if (TERMINAL_STATUSES.has(w.last.batch.status))
+                return this.ended(w.last.batch);
+            if (w.last.spent >= plan.cap)
+                return 'hard-cap';
+            if (this.elapsed(w) >= plan.timeoutMs)
+                return 'timeout';
+        }
+    }
+    /** A batch Cargo ended: says so when it did not succeed, in Cargo's own words. */
+    ended(batch) {
+        if (batch.status !== 'success') {
+            const why = batch.errorMessage ? `: ${oneLine(batch.errorMessage)}` : '';
+            this.deps.context.log.warning(`Cargo ended batch ${batch.uuid} as ${batch.status}${why}.`);
+        }
+        return null;
+    }
+    /** Reads the final state of a batch that ended or was cancelled. */
+    async finish(w, reason) {
+        try {
+            w.last = await this.progress(w.last.batch.uuid, true);
+        }
+        catch (error) {
+            throw this.failure(w, reason, error, true);
+        }
+        return this.outcome(w, reason);
+    }
+    /** Cancels a batch the gate stops watching; a `LaunchError` (not stopped) when it cannot. */
+    async stop(w, reason, cause) {
+        const { log } = this.deps.context;
+        const uuid = w.last.batch.uuid;
+        log.warning(`${stopLine(w, reason, this.elapsed(w), cause)}: cancelling batch ${uuid}.`);
+        let result;
+        try {
+            result = await this.persist(`cancel batch ${uuid}`, () => this.deps.client.cancelBatch(uuid));
+        }
+        catch (error) {
+            throw this.failure(w, reason, error, false);
+        }
+        log.info(result === 'cancelled' ? `Cancelled batch ${uuid}.` : `Batch ${uuid} had finished.`);
+        // What Cargo says of a batch it has just been told to cancel, should it not be read again.
+        if (result === 'cancelled' && !TERMINAL_STATUSES.has(w.last.batch.status)) {
+            w.last = { ...w.last, batch: { ...w.last.batch, status: 'cancelling' } };
+        }
+    }
+    /**
+     * Runs a clean-up call, retrying transient failures with growing waits for up to
+     * `CLEANUP_RETRY_MS`. The waits ignore the interrupt: an interrupted job must still cancel.
+     */
+    async persist(what, call) {
+        const { now, sleep, log } = this.deps.context;
+        const started = now();
+        for (let delay = CLEANUP_FIRST_DELAY_MS;; delay = Math.min(2 * delay, CLEANUP_MAX_DELAY_MS)) {
+            try {
+                return await call();
+            }
+            catch (error) {
+                const transient = error instanceof GateError && TRANSIENT.has(error.kind);
+                if (!transient || now() - started + delay > CLEANUP_RETRY_MS)
+                    throw error;
+                log.warning(`Could not ${what} (${describeError(error)}); retrying in ${delay / 1000} s.`);
+                await sleep(delay, NEVER_ABORTED);
+            }
+        }
+    }
+    /** Cancels the unfinished batches of the workflow that a lost create may have started. */
+    async cancelOrphans(lost) {
+        const { log } = this.deps.context;
+        let orphans;
+        try {
+            orphans = await this.persist('list the batches of the workflow', () => this.findOrphans(lost));
+        }
+        catch (error) {
+            log.warning(`Could not check for a batch started by the failed request: ${describeError(error)}. Check the workflow's batches in Cargo.`);
+            return;
+        }
+        const failures = [];
+        for (const batch of orphans) {
+            const w = {
+                started: lost.since,
+                cap: lost.cap,
+                last: { batch, spent: 0, byNode: [] },
+            };
+            await this.stop(w, 'watch-failed').catch((error) => failures.push(error));
+        }
+        if (failures[0])
+            throw failures[0];
+    }
+    async findOrphans(lost) {
+        const open = await this.deps.client.listAllBatches({ workflowUuids: [this.deps.workflowUuid], isFinished: false }, { cap: 100, cleanup: true });
+        return open.filter((b) => {
+            const at = Date.parse(b.createdAt);
+            const inWindow = at >= lost.since - CLOCK_SKEW_MS && at <= lost.until + CLOCK_SKEW_MS;
+            // A batch still querying its records has no runs yet.
+            const sized = lost.size === undefined || b.runsCount === lost.size || b.runsCount === 0;
+            return inWindow && sized;
+        });
+    }
+    /** A `LaunchError` carrying what is known of the batch. */
+    failure(w, reason, cause, stopped) {
+        const { uuid, status } = w.last.batch;
+        const kind = cause instanceof GateError ? cause.kind : 'server';
+        const end = reason === null ? `had ended ${status}` : 'was stopped';
+        const message = stopped
+            ? `Lost sight of batch ${uuid} (${describeError(cause)}); it ${end} after spending at least ${batch_watcher_fmt(w.last.spent)} credits.`
+            : `Could not cancel batch ${uuid} (${describeError(cause)}). Cancel it in Cargo now: it may still be spending.`;
+        return new LaunchError(kind, message, { outcome: this.outcome(w, reason), stopped, cause });
+    }
+    outcome(w, stopped) {
+        const { batch, spent, byNode } = w.last;
+        return {
+            batchUuid: batch.uuid,
+            status: batch.status,
+            stopped,
+            detached: false,
+            runsCount: batch.runsCount,
+            executedRuns: batch.executedRunsCount,
+            failedRuns: batch.failedRunsCount,
+            actual: spent,
+            hardCap: w.cap,
+            byNode,
+            ...(batch.errorMessage ? { errorMessage: oneLine(batch.errorMessage) } : {}),
+            durationMs: this.deps.context.now() - w.started,
+        };
+    }
+    elapsed(w) {
+        return this.deps.context.now() - w.started;
+    }
+}
+/** Why a batch is being cancelled, for the log. */
+function stopLine(w, reason, elapsedMs, cause) {
+    const spent = `${batch_watcher_fmt(w.last.spent)} credits`;
+    if (reason === 'hard-cap')
+        return `Spent ${spent}, at or past the cap of ${batch_watcher_fmt(w.cap)}`;
+    if (reason === 'timeout') {
+        return `Still running after ${Math.round(elapsedMs / 1000)} s and ${spent}, past the watch's time bound`;
+    }
+    if (reason === 'interrupted')
+        return `Interrupted after ${spent}`;
+    return cause === undefined
+        ? 'The creation answer was lost'
+        : `Lost sight of the batch (${describeError(cause)})`;
+}
+/** Cargo advises polling batches every ~5 s, and every 10–15 s after the first minute. */
 function batchPollInterval(elapsedMs) {
     if (elapsedMs < 60_000)
         return 5_000;
     return elapsedMs < 300_000 ? 10_000 : 15_000;
 }
-const guard_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** Records a batch's data lists, when it lists them (a segment or filter is sized by Cargo). */
+function recordsIn(data) {
+    if (data.kind === 'records' && Array.isArray(data.records))
+        return data.records.length;
+    if (data.kind === 'recordIds' && Array.isArray(data.ids))
+        return data.ids.length;
+    return undefined;
+}
 /** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
 class CargoBatchGuard {
     deps;
-    now;
-    sleep;
-    interval;
-    constructor(deps) {
+    watcher;
+    constructor(deps, watcher = new CargoBatchWatcher(deps)) {
         this.deps = deps;
-        this.now = deps.now ?? Date.now;
-        this.sleep = deps.sleep ?? sleepUnlessAborted;
-        this.interval = deps.pollIntervalMs ?? batchPollInterval;
+        this.watcher = watcher;
     }
     /** Counts a segment's or filter's records with a free preview (nothing runs). */
     async sizePool(data) {
@@ -50785,101 +51989,55 @@ class CargoBatchGuard {
             workflowUuid: this.deps.workflowUuid,
             data,
         });
-        this.deps.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
+        this.deps.context.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
         return count;
     }
-    /** What the batch has spent so far: its provider credits plus 0.01 per node execution. */
-    async progress(batchUuid, final = false) {
-        const [batch, metrics, finished] = await Promise.all([
-            this.deps.client.getBatch(batchUuid),
-            this.deps.client.getRunMetrics({ workflowUuid: this.deps.workflowUuid, batchUuid }),
-            // At the end, count the runs that really ran: a cancelled batch counts its cancelled runs as executed.
-            final
-                ? this.deps.client.countRuns({
-                    workflowUuid: this.deps.workflowUuid,
-                    batchUuid,
-                    statuses: ['success', 'error'],
-                })
-                : Promise.resolve(undefined),
-        ]);
-        if (finished !== undefined)
-            batch.executedRunsCount = finished;
-        const executions = metrics.reduce((s, m) => s + m.totalExecutionsCount, 0);
-        const credits = metrics.reduce((s, m) => s + m.creditsUsedCount, 0);
-        return {
-            batch,
-            // The metrics' credits and the batch's agree; the batch's is what Cargo bills.
-            spent: Math.max(batch.creditsUsedCount, credits) + executions / 100,
-            byNode: metrics.map((m) => ({
-                key: m.nodeUuid,
-                credits: m.creditsUsedCount,
-                executions: m.totalExecutionsCount,
-            })),
-        };
-    }
-    /** Creates the batch, then (unless detached) watches it to the end or to the cap. */
+    /**
+     * Creates the batch, then (unless detached) watches it to the end, the hard cap, or
+     * `timeoutMs` when given (`batch-timeout-minutes`).
+     */
     async run(data, options) {
-        const { client, log, workflowUuid } = this.deps;
-        const started = this.now();
-        const created = await client.createBatch({ workflowUuid, data });
-        log.info(`Launched batch ${created.uuid} (hard cap ${guard_fmt(options.hardCap)} credits).`);
-        const outcome = (p, stopped) => ({
-            batchUuid: created.uuid,
-            status: p.batch.status,
-            stopped,
-            detached: options.detach,
-            runsCount: p.batch.runsCount,
-            executedRuns: p.batch.executedRunsCount,
-            failedRuns: p.batch.failedRunsCount,
-            actual: p.spent,
-            hardCap: options.hardCap,
-            byNode: p.byNode,
-            durationMs: this.now() - started,
-        });
+        const { context } = this.deps;
+        const batch = await this.watcher.create(data, { size: recordsIn(data), cap: options.hardCap });
+        context.log.info(`Launched batch ${batch.uuid} (hard cap ${batch_watcher_fmt(options.hardCap)} credits).`);
         if (options.detach) {
-            log.info(`detach: leaving batch ${created.uuid} running.`);
-            return outcome({ batch: created, spent: 0, byNode: [] }, null);
+            context.log.info(`detach: leaving batch ${batch.uuid} running.`);
+            return this.watcher.leave(batch, options.hardCap);
         }
-        for (;;) {
-            await this.sleep(this.interval(this.now() - started), options.signal);
-            if (options.signal.aborted)
-                return this.stop(created.uuid, 'interrupted', outcome);
-            const p = await this.progress(created.uuid);
-            const done = p.batch.executedRunsCount;
-            const total = p.batch.runsCount;
-            const projectedFinal = done > 0 ? (p.spent / done) * total : p.spent;
-            log.info(`Batch ${created.uuid}: ${done}/${total} runs done, ${guard_fmt(p.spent)} credits spent, ~${guard_fmt(projectedFinal)} projected at this rate (${Math.round((this.now() - started) / 1000)} s).`);
-            if (TERMINAL.has(p.batch.status))
-                return outcome(await this.progress(created.uuid, true), null);
-            if (p.spent >= options.hardCap) {
-                log.warning(`Batch ${created.uuid} has spent ${guard_fmt(p.spent)} credits, at or past the hard cap of ${guard_fmt(options.hardCap)}: cancelling it.`);
-                return this.stop(created.uuid, 'hard-cap', outcome);
-            }
-        }
+        return this.watcher.watch(batch, {
+            cap: options.hardCap,
+            timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+            interval: (elapsedMs) => (context.batchPollIntervalMs ?? batchPollInterval)(elapsedMs),
+            report: (p, elapsedMs) => context.log.info(progressLine(p, elapsedMs)),
+        });
     }
-    async stop(batchUuid, why, outcome) {
-        try {
-            await this.deps.client.cancelBatch(batchUuid);
-        }
-        catch (error) {
-            throw new GateError('server', `Could not cancel batch ${batchUuid} (${why}): ${error instanceof Error ? error.message : String(error)}. Cancel it in Cargo now.`);
-        }
-        return outcome(await this.progress(batchUuid, true), why);
-    }
+}
+function progressLine({ batch, spent }, elapsedMs) {
+    const done = batch.executedRunsCount;
+    const projectedFinal = done > 0 ? (spent / done) * batch.runsCount : spent;
+    return `Batch ${batch.uuid}: ${done}/${batch.runsCount} runs done, ${batch_watcher_fmt(spent)} credits spent, ~${batch_watcher_fmt(projectedFinal)} projected at this rate (${Math.round(elapsedMs / 1000)} s).`;
 }
 
 ;// CONCATENATED MODULE: ./src/providers/cargo/source.ts
+// The Cargo provider: the balance from the subscription, the cost per record from finished runs
+// (history), usage metrics, or a sample batch, and the guard that launches the batch itself.
 
 
 
 
-/** Cargo bills 0.01 credit per node execution on top of provider credits (reference fact 1). */
-const EXECUTION_CHARGE = 0.01;
+
 /** Most runs history reads (two pages of 100). */
 const HISTORY_CAP = 200;
 const HISTORY_PAGE = 100;
 const DAY_MS = 86_400_000;
-/** One observation per finished run: provider credits plus 0.01 per execution. */
+const NEEDS_RECORDS = 'estimate-from sample needs records to run: set sample-records (inline JSON array or a file) or records-file.';
+/** Why a sample was cancelled, in the report's words, by the watcher's reason. */
+const SAMPLE_STOPS = {
+    'hard-cap': 'max-sample-credits',
+    timeout: 'sample-timeout',
+    interrupted: 'interrupted',
+};
+/** One observation per finished run: provider credits plus the execution charge. */
 function observeRun(run) {
     const parts = run.executions.map((e) => ({
         key: e.nodeSlug,
@@ -50896,17 +52054,13 @@ function observeRun(run) {
         id: run.uuid,
         recordId: run.recordId,
         status: run.status === 'error' ? 'error' : 'success',
-        providerCredits: parts.reduce((s, p) => s + p.credits, 0),
+        providerCredits: runProviderCredits(run),
         executions,
-        // executions / 100 rather than 0.01 × executions: exact for every count a run can have.
-        executionCredits: executions / 100,
+        executionCredits: executionCharge(executions),
         parts,
     };
 }
-/** What a run has cost so far, finished or not. */
-function runSpend(run) {
-    return run.executions.reduce((s, e) => s + e.creditsUsedCount, 0) + run.executions.length / 100;
-}
+/** Sample poll interval: Cargo advises runs be polled every ~2 s, less often after a minute. */
 function defaultPollInterval(elapsedMs, previousMs) {
     if (elapsedMs < 60_000)
         return 2_000;
@@ -50914,33 +52068,25 @@ function defaultPollInterval(elapsedMs, previousMs) {
 }
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
 const source_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const isFinishedRun = (r) => r.status === 'success' || r.status === 'error';
 /** The Cargo provider: balance from the subscription, cost per record from runs or metrics. */
 class CargoSource {
-    deps;
-    name = 'cargo';
     subject;
     guard;
+    sample;
     client;
-    log;
-    now;
-    sleep;
-    pollInterval;
+    context;
+    watcher;
     constructor(deps) {
-        this.deps = deps;
         this.client = deps.client;
         this.subject = deps.workflowUuid;
-        this.log = deps.log;
-        this.now = deps.now ?? Date.now;
-        this.sleep = deps.sleep ?? sleepUnlessAborted;
-        this.pollInterval = deps.pollIntervalMs ?? defaultPollInterval;
-        this.guard = new CargoBatchGuard({
-            client: deps.client,
-            workflowUuid: deps.workflowUuid,
-            log: deps.log,
-            ...(deps.now ? { now: deps.now } : {}),
-            ...(deps.sleep ? { sleep: deps.sleep } : {}),
-            ...(deps.batchPollIntervalMs ? { pollIntervalMs: deps.batchPollIntervalMs } : {}),
-        });
+        this.context = deps.context;
+        this.watcher = new CargoBatchWatcher(deps);
+        this.guard = new CargoBatchGuard(deps, this.watcher);
+        this.sample = {
+            missing: (plan) => (plan.records.length === 0 ? NEEDS_RECORDS : undefined),
+            run: (plan, balance) => this.runSample(plan, balance),
+        };
     }
     async readBalance() {
         const s = await this.client.getSubscription();
@@ -50960,39 +52106,12 @@ class CargoSource {
         ];
         return { remaining, overageAllowed: overage === 'allow', unit: 'credits', details };
     }
-    async estimate(plan, balance, signal) {
-        if (plan.source === 'metrics')
-            return this.fromMetrics(plan);
-        if (plan.source === 'sample')
-            return this.fromSample(plan, await balance, signal);
-        const history = await this.fromHistory(plan);
-        if (plan.source === 'history') {
-            if (history.observations.length === 0) {
-                throw new GateError('estimate', `No finished runs of workflow ${this.subject} in the last ${plan.windowDays} days to estimate from. Run a sample (estimate-from: sample with sample-records or records-file), widen history-window-days, or use estimate-from: metrics.`);
-            }
-            return history;
-        }
-        const n = history.observations.length;
-        if (n >= plan.minHistoryRuns) {
-            history.basis.note = `auto: ${n} finished runs in the window (min-history-runs ${plan.minHistoryRuns})`;
-            return history;
-        }
-        if (plan.sampleRecords.length > 0) {
-            this.log.info(`History has ${n} finished runs (fewer than min-history-runs ${plan.minHistoryRuns}); estimating from a sample instead.`);
-            const sample = await this.fromSample(plan, await balance, signal);
-            sample.basis.note = `auto: history had ${n} finished runs (< min-history-runs ${plan.minHistoryRuns}), so a sample was run`;
-            return sample;
-        }
-        throw new GateError('estimate', `estimate-from auto found only ${n} finished runs of workflow ${this.subject} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}) and no sample records. Add sample-records or records-file to estimate from a sample run, lower min-history-runs, or set estimate-from: metrics.`);
-    }
-    /** The workflow's finished runs in the window, newest first, up to 200. */
-    async fromHistory(plan) {
-        const to = this.now();
+    /** The workflow's finished runs in the window, newest first, up to 200; possibly none. */
+    async history(plan) {
+        const to = this.context.now();
         const createdAfter = new Date(to - plan.windowDays * DAY_MS).toISOString();
         const runs = await this.client.listAllRuns({ workflowUuid: this.subject, statuses: ['success', 'error'], createdAfter }, { cap: HISTORY_CAP, pageSize: HISTORY_PAGE });
-        const observations = runs
-            .filter((r) => r.status === 'success' || r.status === 'error')
-            .map(observeRun);
+        const observations = runs.filter(isFinishedRun).map(observeRun);
         const basis = {
             source: 'history',
             n: observations.length,
@@ -51000,13 +52119,14 @@ class CargoSource {
             from: createdAfter,
             to: new Date(to).toISOString(),
         };
-        if (observations.length === 0)
-            return { estimate: emptyEstimate('history'), observations, basis };
-        return { estimate: estimateFromObservations('history', observations), observations, basis };
+        const estimate = observations.length === 0
+            ? emptyEstimate('history')
+            : estimateFromObservations('history', observations);
+        return { estimate, observations, basis };
     }
     /** The seed's approach: credits and executions of the window's usage metrics over its finished runs. */
-    async fromMetrics(plan) {
-        const now = this.now();
+    async metrics(plan) {
+        const now = this.context.now();
         const from = day(now - plan.windowDays * DAY_MS);
         const to = day(now);
         const query = { from, to, workflowUuid: this.subject };
@@ -51024,17 +52144,14 @@ class CargoSource {
         }
         const byAction = new Map();
         let providerCredits = 0;
-        for (const bucket of credits) {
-            for (const item of bucket.items) {
-                providerCredits += item.count;
-                byAction.set(item.slug, (byAction.get(item.slug) ?? 0) + item.count);
-            }
+        for (const item of credits.flatMap((bucket) => bucket.items)) {
+            providerCredits += item.count;
+            byAction.set(item.slug, (byAction.get(item.slug) ?? 0) + item.count);
         }
-        const executionCount = executions.flatMap((b) => b.items).reduce((s, i) => s + i.count, 0);
         const estimate = estimateFromTotals({
             runs,
             providerCredits,
-            executions: executionCount,
+            executions: executions.flatMap((b) => b.items).reduce((s, i) => s + i.count, 0),
             executionCharge: EXECUTION_CHARGE,
             byAction: [...byAction].map(([key, c]) => ({ key, credits: c })),
         });
@@ -51044,91 +52161,59 @@ class CargoSource {
             basis: { source: 'metrics', n: runs, windowDays: plan.windowDays, from, to },
         };
     }
-    /** Runs the sample records as one batch, watching its spend, and observes its finished runs. */
-    async fromSample(plan, balance, signal) {
-        if (plan.sampleRecords.length === 0) {
-            throw new GateError('estimate', 'estimate-from sample needs records to run: set sample-records (inline JSON array or a file) or records-file.');
+    /** Runs the sample records as one watched batch and observes its finished runs. */
+    async runSample(plan, balance) {
+        if (plan.records.length === 0)
+            throw new GateError('estimate', NEEDS_RECORDS);
+        const { remaining, overageAllowed } = await balance;
+        if (remaining < plan.maxCredits && !overageAllowed) {
+            throw new GateError('estimate', `Refusing to run a sample: ${source_fmt(remaining)} credits remain, less than max-sample-credits (${source_fmt(plan.maxCredits)}). Lower max-sample-credits or estimate from history.`);
         }
-        if (balance.remaining < plan.maxSampleCredits && !balance.overageAllowed) {
-            throw new GateError('estimate', `Refusing to run a sample: ${source_fmt(balance.remaining)} credits remain, less than max-sample-credits (${source_fmt(plan.maxSampleCredits)}). Lower max-sample-credits or estimate from history.`);
-        }
-        const records = plan.sampleRecords;
-        const started = this.now();
-        let batch;
+        const records = plan.records;
+        const batch = await this.watcher.create({ kind: 'records', records }, { size: records.length, cap: plan.maxCredits });
+        this.context.log.info(`Sample: started batch ${batch.uuid} with ${records.length} records (cap ${source_fmt(plan.maxCredits)} credits, ${Math.round(plan.timeoutMs / 60_000)} min).`);
+        return this.observeSample(await this.watchSample(batch, plan), plan);
+    }
+    async watchSample(batch, plan) {
+        const { log } = this.context;
         try {
-            batch = await this.client.createBatch({
-                workflowUuid: this.subject,
-                data: { kind: 'records', records },
+            return await this.watcher.watch(batch, {
+                cap: plan.maxCredits,
+                timeoutMs: plan.timeoutMs,
+                interval: this.context.pollIntervalMs ?? defaultPollInterval,
+                report: (p, elapsedMs) => log.info(`Sample: ${p.batch.executedRunsCount}/${plan.records.length} runs done, ${source_fmt(p.spent)} credits so far (${Math.round(elapsedMs / 1000)} s).`),
             });
         }
         catch (error) {
-            // An answer that timed out, broke off or could not be read may still have started the
-            // batch: find it and stop it, so a sample never runs on unwatched.
-            if (error instanceof ApiError &&
-                ['timeout', 'network', 'invalid-response', 'server'].includes(error.kind)) {
-                await this.cancelOrphans(started, records.length);
-            }
+            // A sample stopped cleanly after an API failure is an API failure like any other
+            // (on-api-error applies); one that could not be stopped stays a LaunchError and fails the step.
+            if (error instanceof LaunchError && error.stopped && isApiError(error.cause))
+                throw error.cause;
             throw error;
         }
-        this.log.info(`Sample: started batch ${batch.uuid} with ${records.length} records (cap ${source_fmt(plan.maxSampleCredits)} credits, ${Math.round(plan.sampleTimeoutMs / 60_000)} min).`);
-        let runs = [];
-        let cancelled = null;
-        let finished = false;
-        let interval;
-        try {
-            for (;;) {
-                interval = this.pollInterval(this.now() - started, interval);
-                await this.sleep(interval, signal);
-                if (signal.aborted) {
-                    cancelled = 'interrupted';
-                    break;
-                }
-                runs = await this.client.listAllRuns({ batchUuid: batch.uuid }, { cap: records.length, pageSize: 100 });
-                const done = runs.filter((r) => ['success', 'error', 'cancelled', 'skipped'].includes(r.status)).length;
-                const spent = runs.reduce((s, r) => s + runSpend(r), 0);
-                const elapsed = this.now() - started;
-                this.log.info(`Sample: ${done}/${records.length} runs done, ${source_fmt(spent)} credits so far (${Math.round(elapsed / 1000)} s).`);
-                if (runs.length >= records.length && done === runs.length) {
-                    finished = true;
-                    break;
-                }
-                if (spent >= plan.maxSampleCredits) {
-                    cancelled = 'max-sample-credits';
-                    break;
-                }
-                if (elapsed >= plan.sampleTimeoutMs) {
-                    cancelled = 'sample-timeout';
-                    break;
-                }
-            }
-        }
-        finally {
-            // Whatever ended the loop — cap, timeout, interrupt or an API error — a sample that is
-            // still running is stopped, so it never goes on spending after the gate has left.
-            if (!finished)
-                await this.stopSample(batch.uuid);
-        }
-        if (cancelled !== null) {
-            runs = await this.client.listAllRuns({ batchUuid: batch.uuid }, { cap: records.length, pageSize: 100 });
-            this.log.warning(`Sample batch ${batch.uuid} was cancelled (${cancelled}).`);
-        }
-        const cost = runs.reduce((s, r) => s + runSpend(r), 0);
-        const finishedRuns = runs.filter((r) => r.status === 'success' || r.status === 'error');
-        const sample = {
-            batchUuid: batch.uuid,
-            records: records.length,
-            finished: finishedRuns.length,
-            cancelled,
-            cost,
-            durationMs: this.now() - started,
-        };
+    }
+    /** The estimate from the sample's finished runs, or why there is none. */
+    async observeSample(outcome, plan) {
+        const uuid = outcome.batchUuid;
+        const cancelled = (outcome.stopped && SAMPLE_STOPS[outcome.stopped]) ?? null;
         if (cancelled === 'interrupted') {
-            throw new GateError('cancelled', `Interrupted: sample batch ${batch.uuid} was cancelled after spending ${source_fmt(cost)} credits.`);
+            throw new GateError('cancelled', `Interrupted: sample batch ${uuid} was cancelled after spending ${source_fmt(outcome.actual)} credits.`);
         }
-        if (finishedRuns.length === 0) {
-            throw new GateError('estimate', `The sample batch ${batch.uuid} was stopped (${cancelled ?? 'no runs'}) before any record finished, after spending ${source_fmt(cost)} credits. Raise max-sample-credits or sample-timeout-minutes, or estimate from history.`);
-        }
-        const observations = finishedRuns.map(observeRun);
+        if (cancelled !== null)
+            this.context.log.warning(`Sample batch ${uuid} was cancelled (${cancelled}).`);
+        const runs = await this.client.listAllRuns({ batchUuid: uuid }, { cap: plan.records.length, pageSize: 100 });
+        const finished = runs.filter(isFinishedRun);
+        const sample = {
+            batchUuid: uuid,
+            records: plan.records.length,
+            finished: finished.length,
+            cancelled,
+            cost: runs.reduce((s, r) => s + runCost(r), 0),
+            durationMs: outcome.durationMs,
+        };
+        if (finished.length === 0)
+            throw new GateError('estimate', noFinishedRuns(outcome, sample));
+        const observations = finished.map(observeRun);
         return {
             estimate: estimateFromObservations('sample', observations),
             observations,
@@ -51136,47 +52221,59 @@ class CargoSource {
             sample,
         };
     }
-    /** Cancels unfinished batches of this workflow created since `since` with the sample's size. */
-    async cancelOrphans(since, size) {
-        try {
-            const open = await this.client.listAllBatches({ workflowUuids: [this.subject], isFinished: false }, { cap: 100 });
-            const ours = open.filter((b) => Date.parse(b.createdAt) >= since - 2_000 && (b.runsCount === size || b.runsCount === 0));
-            for (const b of ours) {
-                this.log.warning(`The sample batch's creation answer was lost; cancelling batch ${b.uuid}, created at ${b.createdAt}.`);
-                await this.stopSample(b.uuid);
-            }
-        }
-        catch (error) {
-            this.log.warning(`Could not check for a sample batch started by the failed request: ${error instanceof Error ? error.message : String(error)}. Check the workflow's batches in Cargo.`);
-        }
-    }
-    async stopSample(batchUuid) {
-        try {
-            const result = await this.client.cancelBatch(batchUuid);
-            if (result === 'cancelled')
-                this.log.info(`Sample: cancelled batch ${batchUuid}.`);
-        }
-        catch (error) {
-            const why = error instanceof ApiError ? error.message : String(error);
-            this.log.warning(`Could not cancel sample batch ${batchUuid}: ${why}. Cancel it in Cargo so it stops spending.`);
-        }
-    }
 }
-function emptyEstimate(source) {
-    return {
-        source,
-        n: 0,
-        mean: 0,
-        sd: null,
-        providerMean: 0,
-        executionMean: 0,
-        executionsPerRecord: 0,
-        errorShare: 0,
-        errorMean: null,
-        byNode: [],
-        byAction: [],
-    };
+/** Why a sample gave nothing to estimate from, and what to do about it. */
+function noFinishedRuns(outcome, sample) {
+    const spent = `after spending ${source_fmt(sample.cost)} credits`;
+    if (sample.cancelled !== null) {
+        return `The sample batch ${sample.batchUuid} was stopped (${sample.cancelled}) before any record finished, ${spent}. Raise max-sample-credits or sample-timeout-minutes, or estimate from history.`;
+    }
+    const why = outcome.errorMessage ? ` (${outcome.errorMessage})` : '';
+    return `Cargo ended the sample batch ${sample.batchUuid} as ${outcome.status}${why} before any record finished, ${spent}. Fix what Cargo reports in the workflow and run again, or estimate from history.`;
 }
+
+;// CONCATENATED MODULE: ./src/providers/cargo/entry.ts
+// Cargo in the provider registry: credits, nodes, a 0.01 charge per execution, batches it can launch.
+
+
+
+
+const CARGO = {
+    id: 'cargo',
+    vocabulary: {
+        provider: 'Cargo',
+        unit: 'credits',
+        part: 'node',
+        subject: 'workflow',
+        observation: 'finished run',
+        executions: true,
+        perRecordDecimals: 4,
+    },
+    defaultApiUrl: 'https://api.getcargo.io',
+    tokenEnv: 'CARGO_API_TOKEN',
+    tokenKind: 'a Cargo API token with admin access to the workspace',
+    sources: ['history', 'sample', 'metrics'],
+    sampleHint: 'add sample-records (inline JSON array or a file) or records-file',
+    launches: true,
+    checkSettings(settings) {
+        if (settings.workflowUuid === undefined) {
+            throw new ConfigError('workflow-uuid', 'is required for provider cargo: the workflow the batch will run');
+        }
+    },
+    advise: adviseCargoLevers,
+    create(settings, context) {
+        const client = new CargoClient({
+            apiUrl: settings.apiUrl,
+            token: settings.apiToken,
+            workspaceUuid: settings.workspaceUuid,
+            timeoutMs: settings.apiTimeoutMs,
+            signal: context.signal,
+            ...context.http,
+            onRetry: (info) => context.log.info(`Retrying ${info.endpoint} in ${Math.round(info.delayMs)} ms (attempt ${info.attempt}): ${info.reason}`),
+        });
+        return new CargoSource({ client, workflowUuid: settings.workflowUuid ?? '', context });
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/providers/venice/schemas.ts
 
@@ -51254,6 +52351,8 @@ class VeniceClient {
             rest.dispatcher = options.dispatcher;
         if (options.onRequest)
             rest.onRequest = options.onRequest;
+        if (options.signal)
+            rest.signal = options.signal;
         this.http = new HttpClient({
             service: 'Venice API',
             baseUrl: options.apiUrl.replace(/\/+$/, ''),
@@ -51366,7 +52465,6 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 
-
 const source_DAY_MS = 86_400_000;
 // Venice debits DIEM first, then earned credits, then bundled credits, then USD.
 const DEBIT_ORDER = ['DIEM', 'EARNED_CREDITS', 'BUNDLED_CREDITS', 'USD'];
@@ -51374,15 +52472,19 @@ const venice_source_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigi
 /** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
 class VeniceSource {
     deps;
-    name = 'venice';
     subject;
-    now;
-    sleep;
+    sample;
+    log;
     constructor(deps) {
         this.deps = deps;
         this.subject = deps.skuFilter ? `sku ~ ${deps.skuFilter.source}` : 'all inference';
-        this.now = deps.now ?? Date.now;
-        this.sleep = deps.sleep ?? sleepUnlessAborted;
+        this.log = deps.context.log;
+        this.sample = {
+            missing: () => deps.sampleCommand === undefined
+                ? 'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.'
+                : undefined,
+            run: () => this.fromSample(deps.context.signal),
+        };
     }
     async readBalance() {
         const b = await this.deps.client.getBalance();
@@ -51403,19 +52505,6 @@ class VeniceSource {
         // Venice charges after a request runs, so a balance may dip below zero: no overage stop.
         return { remaining, overageAllowed: false, unit: 'USD', details };
     }
-    async estimate(plan, _balance, signal) {
-        if (plan.source === 'metrics') {
-            throw new GateError('estimate', 'estimate-from metrics is for Cargo; for Venice use history (the ledger) or sample (sample-command).');
-        }
-        const wantsSample = plan.source === 'sample' || (plan.source === 'auto' && this.deps.sampleCommand !== undefined);
-        if (wantsSample)
-            return this.fromSample(signal);
-        const history = await this.fromHistory(plan);
-        if (plan.source === 'auto' && history.observations.length < plan.minHistoryRuns) {
-            throw new GateError('estimate', `The Venice ledger has ${history.observations.length} requests${this.deps.skuFilter ? ` matching sku-filter` : ''} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}). Add sample-command to measure a sample, widen history-window-days, or lower min-history-runs.`);
-        }
-        return history;
-    }
     /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
     async readRequests(window) {
         const requests = new Map();
@@ -51430,7 +52519,7 @@ class VeniceSource {
             // An older deployment without usage-history: read the page-based endpoint instead.
             if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
                 this.useLegacy = true;
-                this.deps.log.info('GET /billing/usage-history is not served here; trying GET /billing/usage.');
+                this.log.info('GET /billing/usage-history is not served here; trying GET /billing/usage.');
                 return this.readRequests(window);
             }
             throw error;
@@ -51482,8 +52571,9 @@ class VeniceSource {
             };
         });
     }
-    async fromHistory(plan) {
-        const end = this.now();
+    /** The window's billed requests, one observation each (scaled by requests-per-record); may be none. */
+    async history(plan) {
+        const end = this.deps.context.now();
         const window = { start: new Date(end - plan.windowDays * source_DAY_MS), end: new Date(end) };
         const requests = await this.readRequests(window);
         const observations = this.observations(requests, this.deps.requestsPerRecord);
@@ -51499,30 +52589,19 @@ class VeniceSource {
             to: window.end.toISOString(),
             note: `about ${Math.round(tokens).toLocaleString('en-US')} tokens per request${perRecord}`,
         };
-        if (observations.length === 0) {
-            throw new GateError('estimate', `No inference was billed in the last ${plan.windowDays} days${this.deps.skuFilter ? ' for sku-filter' : ''}: nothing to estimate from. Use sample-command.`);
-        }
-        return { estimate: estimateFromObservations('history', observations), observations, basis };
+        const estimate = observations.length === 0
+            ? emptyEstimate('history')
+            : estimateFromObservations('history', observations);
+        return { estimate, observations, basis };
     }
     /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
     async fromSample(signal) {
-        const { sampleCommand, sampleSize, log } = this.deps;
-        if (!sampleCommand) {
-            throw new GateError('estimate', 'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.');
-        }
-        const started = this.now();
-        log.info(`Sample: running sample-command for ${sampleSize} records.`);
-        await runCommand(sampleCommand, {
-            SAMPLE_SIZE: String(sampleSize),
-            ...(this.deps.recordsFile ? { RECORDS_FILE: this.deps.recordsFile } : {}),
-        }, signal, log);
-        const finished = this.now();
-        if (this.deps.ledgerSettleMs > 0) {
-            log.info(`Sample: waiting ${Math.round(this.deps.ledgerSettleMs / 1000)} s for the ledger to catch up.`);
-            await this.sleep(this.deps.ledgerSettleMs, signal);
-        }
-        if (signal.aborted)
-            throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+        const { sampleSize } = this.deps;
+        const { log, now } = this.deps.context;
+        const started = now();
+        await this.runSampleCommand(signal);
+        const finished = now();
+        await this.waitForLedger(signal);
         // The window covers the command's run; entries are stamped when the request ran.
         const requests = await this.readRequests({
             start: new Date(started - 1000),
@@ -51552,6 +52631,28 @@ class VeniceSource {
                 durationMs: finished - started,
             },
         };
+    }
+    async runSampleCommand(signal) {
+        const { sampleCommand, sampleSize, recordsFile } = this.deps;
+        if (!sampleCommand)
+            throw new GateError('estimate', this.sample.missing({ records: [], maxCredits: 0, timeoutMs: 0 }) ?? '');
+        this.log.info(`Sample: running sample-command for ${sampleSize} records.`);
+        const env = {
+            SAMPLE_SIZE: String(sampleSize),
+            ...(recordsFile ? { RECORDS_FILE: recordsFile } : {}),
+        };
+        await runCommand(sampleCommand, env, signal, this.log);
+    }
+    /** Venice writes ledger entries a little after a request; give them time to appear. */
+    async waitForLedger(signal) {
+        const settleMs = this.deps.ledgerSettleMs;
+        if (settleMs > 0) {
+            this.log.info(`Sample: waiting ${Math.round(settleMs / 1000)} s for the ledger to catch up.`);
+            await this.deps.context.sleep(settleMs, signal);
+        }
+        if (signal.aborted) {
+            throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
+        }
     }
 }
 /** Runs a shell command with extra environment; its output goes to the log. */
@@ -51584,11 +52685,290 @@ function runCommand(command, env, signal, log) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/providers/venice/entry.ts
+
+
+const VENICE = {
+    id: 'venice',
+    vocabulary: {
+        provider: 'Venice',
+        unit: 'USD',
+        part: 'SKU',
+        subject: 'scope',
+        observation: 'billed request',
+        executions: false,
+        perRecordDecimals: 6,
+    },
+    defaultApiUrl: 'https://api.venice.ai/api/v1',
+    tokenEnv: 'VENICE_API_KEY',
+    tokenKind: 'a Venice ADMIN API key',
+    sources: ['history', 'sample'],
+    sampleHint: 'add sample-command (the command that processes the first sample-size records)',
+    launches: false,
+    checkSettings() {
+        // Nothing beyond the common rules: every Venice setting has a working default.
+    },
+    // The cost levers of Cargo's guide (nodes, executions, agents) do not apply to inference.
+    advise: () => [],
+    create(settings, context) {
+        const client = new VeniceClient({
+            apiUrl: settings.apiUrl,
+            token: settings.apiToken,
+            log: context.log,
+            timeoutMs: settings.apiTimeoutMs,
+            signal: context.signal,
+            ...context.http,
+        });
+        return new VeniceSource({
+            client,
+            context,
+            skuFilter: settings.skuFilter,
+            requestsPerRecord: settings.requestsPerRecord,
+            sampleCommand: settings.sampleCommand,
+            recordsFile: settings.recordsFile,
+            sampleSize: settings.sampleSize,
+            ledgerSettleMs: settings.ledgerSettleSeconds * 1000,
+        });
+    },
+};
+
+;// CONCATENATED MODULE: ./src/providers/registry.ts
+
+
+
+const ENTRIES = [CARGO, VENICE];
+/** The names `provider` accepts, in the order the docs list them. */
+const PROVIDER_IDS = ENTRIES.map((e) => e.id);
+/** The provider used when `provider` is not set: the first entry. */
+const DEFAULT_PROVIDER = CARGO.id;
+/** The entry of `provider` (the default when unset), or a config error naming the input and what it accepts. */
+function providerEntry(id) {
+    const wanted = (id ?? DEFAULT_PROVIDER).toLowerCase();
+    const entry = ENTRIES.find((e) => e.id === wanted);
+    if (!entry) {
+        throw new ConfigError('provider', `must be one of ${PROVIDER_IDS.join(', ')} (got '${id}')`);
+    }
+    return entry;
+}
+/**
+ * Checks the settings against the provider's rules and what it can do, before any network
+ * call; returns the entry.
+ */
+function checkProviderSettings(settings) {
+    const entry = providerEntry(settings.provider);
+    if (settings.apiToken === '') {
+        throw new ConfigError('api-token', `is required: ${entry.tokenKind}`);
+    }
+    if (settings.estimateFrom !== 'auto' && !entry.sources.includes(settings.estimateFrom)) {
+        throw new ConfigError('estimate-from', `${settings.estimateFrom} is not available for provider ${entry.id}; use ${[...entry.sources, 'auto'].join(', ')}`);
+    }
+    if (settings.runBatch && !entry.launches) {
+        const launchers = ENTRIES.filter((e) => e.launches).map((e) => e.id);
+        throw new ConfigError('run-batch', `launches batches for provider ${launchers.join(' or ')} only (provider is ${entry.id})`);
+    }
+    entry.checkSettings(settings);
+    return entry;
+}
+/** Builds the provider the settings name, with its default URL when `api-url` is empty. */
+function createProvider(settings, context) {
+    const entry = checkProviderSettings(settings);
+    return entry.create({ ...settings, apiUrl: settings.apiUrl ?? entry.defaultApiUrl }, context);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/choose-source.ts
+
+/** Estimates the cost per record from the source the plan and the provider allow. */
+async function estimateCost(provider, entry, plan, balance, log) {
+    const words = observationWords(entry);
+    switch (plan.estimateFrom) {
+        case 'metrics':
+            return withWhy(await metricsOf(provider, entry, plan), 'set by estimate-from');
+        case 'sample':
+            return withWhy(await sampleOf(provider, entry, plan, balance), 'set by estimate-from');
+        case 'history': {
+            const history = await historyOf(provider, entry, plan);
+            if (history.observations.length === 0) {
+                throw new GateError('estimate', `No ${words} of ${provider.subject} in the last ${plan.windowDays} days to estimate from. ${guidance(provider, entry, plan)}`);
+            }
+            return withWhy(history, 'set by estimate-from');
+        }
+        case 'auto':
+            return auto(provider, entry, plan, balance, log);
+    }
+}
+async function auto(provider, entry, plan, balance, log) {
+    const words = observationWords(entry);
+    const history = provider.history ? await provider.history({ windowDays: plan.windowDays }) : null;
+    const n = history?.observations.length ?? 0;
+    if (history && n >= plan.minHistoryRuns) {
+        return withWhy(history, `auto: ${n} ${words} in the window (min-history-runs ${plan.minHistoryRuns})`);
+    }
+    const sampleReady = provider.sample && provider.sample.missing(plan.sample) === undefined;
+    if (provider.sample && sampleReady) {
+        log.info(`History has ${n} ${words} (fewer than min-history-runs ${plan.minHistoryRuns}); estimating from a sample instead.`);
+        const sample = await provider.sample.run(plan.sample, balance);
+        return withWhy(sample, `auto: history had ${n} ${words} (< min-history-runs ${plan.minHistoryRuns}), so a sample was run`);
+    }
+    throw new GateError('estimate', `estimate-from auto found only ${n} ${words} of ${provider.subject} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}) and nothing to sample. ${guidance(provider, entry, plan)}`);
+}
+/** What a person can do when there is too little to estimate from, by what the provider offers. */
+function guidance(provider, entry, plan) {
+    const ways = [];
+    if (provider.sample && provider.sample.missing(plan.sample) !== undefined) {
+        ways.push(`${entry.sampleHint} to estimate from a sample run`);
+    }
+    ways.push('widen history-window-days or lower min-history-runs');
+    if (provider.metrics)
+        ways.push('set estimate-from: metrics');
+    return `${capitalise(ways.join(', or '))}.`;
+}
+async function historyOf(provider, entry, plan) {
+    if (!provider.history)
+        throw notOffered(entry, 'history');
+    return provider.history({ windowDays: plan.windowDays });
+}
+async function metricsOf(provider, entry, plan) {
+    if (!provider.metrics)
+        throw notOffered(entry, 'metrics');
+    return provider.metrics({ windowDays: plan.windowDays });
+}
+async function sampleOf(provider, entry, plan, balance) {
+    if (!provider.sample)
+        throw notOffered(entry, 'sample');
+    const missing = provider.sample.missing(plan.sample);
+    if (missing !== undefined)
+        throw new GateError('estimate', missing);
+    return provider.sample.run(plan.sample, balance);
+}
+// The registry refuses these at config time; this guards a provider whose capabilities and
+// registry entry disagree.
+function notOffered(entry, source) {
+    return new GateError('estimate', `Provider ${entry.id} cannot estimate from ${source}.`);
+}
+function withWhy(outcome, why) {
+    return { ...outcome, basis: { ...outcome.basis, why } };
+}
+function observationWords(entry) {
+    return `${entry.vocabulary.observation}s`;
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/engine/receipt.ts
+const receipt_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+/** Compares what the batch cost with what was projected for the records it ran. */
+function buildReceipt(outcome, estimate, projection) {
+    const ran = outcome.executedRuns;
+    const upperPerRecord = projection.recordCount > 0 ? projection.upper / projection.recordCount : projection.perRecord;
+    const actualPerRecord = ran > 0 ? outcome.actual / ran : null;
+    const diverged = actualPerRecord !== null && actualPerRecord > upperPerRecord + 1e-9;
+    const explanations = [];
+    if (diverged && ran > 0) {
+        const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));
+        for (const node of outcome.byNode) {
+            const perRecord = node.cost / ran;
+            const expected = estimated.get(node.key)?.total ?? 0;
+            if (perRecord > expected * 1.1 + 0.005) {
+                explanations.push(`Node ${node.key} cost ${receipt_fmt(perRecord)} credits per record against ${receipt_fmt(expected)} estimated.`);
+            }
+        }
+        if (explanations.length === 0)
+            explanations.push('No single node stands out: the records in this batch cost more across the workflow.');
+    }
+    return {
+        ...outcome,
+        estimated: projection.perRecord * ran,
+        estimatedUpper: upperPerRecord * ran,
+        actualPerRecord,
+        estimatedPerRecord: projection.perRecord,
+        errorShare: ran > 0 ? outcome.failedRuns / ran : null,
+        diverged,
+        explanations,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/launch.ts
+
+
+
+/** Launches the batch when the decision allows it; a failure after launch still names the batch. */
+async function launchBatch(provider, plan) {
+    const { gate, config } = plan;
+    const allowed = gate.decision === 'pass' || (gate.decision === 'warn' && config.onExceed === 'warn');
+    if (!allowed) {
+        return {
+            receipt: null,
+            error: null,
+            reasons: [`run-batch: the batch was not launched (decision ${gate.decision}).`],
+        };
+    }
+    if (!provider.guard || !plan.batchData) {
+        throw new ConfigError('run-batch', 'needs batch-data or records-file and a provider that launches batches');
+    }
+    const hardCap = config.hardCap ?? gate.limit;
+    try {
+        const outcome = await provider.guard.run(plan.batchData, { hardCap, detach: config.detach });
+        const receipt = receiptOf(outcome, plan);
+        return { receipt, error: null, reasons: receiptReasons(receipt, plan.unit) };
+    }
+    catch (error) {
+        if (error instanceof LaunchError) {
+            const receipt = receiptOf(error.outcome, plan);
+            return {
+                receipt,
+                error: { kind: error.kind, message: error.message },
+                reasons: [`run-batch: batch ${error.outcome.batchUuid} could not be watched to the end.`],
+            };
+        }
+        if (!(error instanceof GateError))
+            throw error;
+        return {
+            receipt: null,
+            error: { kind: error.kind, message: error.message },
+            reasons: [`run-batch: the batch could not be launched: ${error.message}`],
+        };
+    }
+}
+function receiptOf(outcome, plan) {
+    return buildReceipt(namedNodes(outcome, plan.observations), plan.estimate, plan.projection);
+}
+/** Names the watched nodes by slug, from the observed runs (the API reports node UUIDs). */
+function namedNodes(outcome, observations) {
+    const slugs = new Map();
+    for (const o of observations)
+        for (const p of o.parts)
+            if (p.id)
+                slugs.set(p.id, p.key);
+    return {
+        ...outcome,
+        byNode: outcome.byNode.map((n) => ({ ...n, key: slugs.get(n.key) ?? n.key })),
+    };
+}
+const launch_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const STOPPED = {
+    'hard-cap': (r, unit) => `was cancelled at the hard cap of ${launch_fmt(r.hardCap)} ${unit}`,
+    timeout: () => 'was cancelled when batch-timeout-minutes ran out',
+    interrupted: () => 'was cancelled because the job was cancelled',
+    'watch-failed': () => 'was cancelled because its progress could not be read',
+};
+function receiptReasons(r, unit) {
+    if (r.detached)
+        return [`run-batch: launched batch ${r.batchUuid} and left it running (detach).`];
+    const how = r.stopped ? STOPPED[r.stopped](r, unit) : `ended ${r.status}`;
+    const lines = [
+        `run-batch: batch ${r.batchUuid} ${how} after ${r.executedRuns} of ${r.runsCount} records: ${launch_fmt(r.actual)} ${unit} spent against ${launch_fmt(r.estimated)} estimated for those records.`,
+    ];
+    if (r.diverged)
+        lines.push(`The actual cost per record (${launch_fmt(r.actualPerRecord ?? 0)}) is above the estimate's upper bound. ${r.explanations.join(' ')}`);
+    return lines;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./src/records-file.ts
+;// CONCATENATED MODULE: ./src/inputs/records-file.ts
 
 
 
@@ -51642,10 +53022,10 @@ async function pickScanner(path, keep, input) {
     if (format === undefined)
         format = await sniff(path);
     if (format === 'json')
-        return jsonArrayScanner(keep, bad);
+        return new JsonArrayScanner(keep, bad);
     if (format === 'ndjson')
         return ndjsonScanner(keep, bad);
-    return csvScanner(keep, bad);
+    return new CsvScanner(keep, bad);
 }
 /** Guesses the format of a file without a telling extension from its first character. */
 async function sniff(path) {
@@ -51659,7 +53039,7 @@ async function sniff(path) {
     }
     return 'csv';
 }
-function isRecord(value) {
+function records_file_isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** Splits streamed text into lines; handles CRLF and a last line without a newline. */
@@ -51699,7 +53079,7 @@ function ndjsonScanner(keep, bad) {
         catch {
             bad(`line ${lineNo} is not JSON`);
         }
-        if (!isRecord(value))
+        if (!records_file_isRecord(value))
             bad(`line ${lineNo} is not a JSON object`);
         count += 1;
         if (firstRecords.length < keep)
@@ -51730,348 +53110,269 @@ function isSpace(code) {
  * so the array never has to be parsed (or held) whole; the kept elements are parsed for real.
  * The loop works on char codes: it runs over every byte of files of a gigabyte.
  */
-function jsonArrayScanner(keep, bad) {
-    let started = false;
-    let closed = false;
-    let depth = 0;
-    let inString = false;
-    let escaped = false;
-    let count = 0;
-    let element = '';
-    let elementHasContent = false;
-    const firstRecords = [];
-    const finishElement = () => {
-        if (!elementHasContent)
-            bad(`empty element after element ${count}`);
-        count += 1;
-        if (firstRecords.length < keep) {
-            let value;
-            try {
-                value = JSON.parse(element);
+class JsonArrayScanner {
+    keep;
+    bad;
+    started = false;
+    closed = false;
+    depth = 0;
+    inString = false;
+    escaped = false;
+    count = 0;
+    /** The text of the element being read, while it is one of the first `keep`. */
+    element = '';
+    elementHasContent = false;
+    firstRecords = [];
+    constructor(keep, bad) {
+        this.keep = keep;
+        this.bad = bad;
+    }
+    push(text) {
+        // Where the kept element's text starts in this chunk; -1 once enough elements are kept.
+        let keptFrom = this.firstRecords.length < this.keep ? 0 : -1;
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            if (!this.started) {
+                if (isSpace(c))
+                    continue;
+                if (c !== OPEN_BRACKET)
+                    this.bad('a .json file must hold a JSON array of records');
+                this.started = true;
+                if (keptFrom !== -1)
+                    keptFrom = i + 1;
             }
-            catch {
-                bad(`element ${count} is not valid JSON`);
+            else if (this.closed) {
+                if (!isSpace(c))
+                    this.bad('text after the closing ]');
             }
-            if (!isRecord(value))
-                bad(`element ${count} is not a JSON object`);
-            firstRecords.push(value);
-        }
-        element = '';
-        elementHasContent = false;
-    };
-    return {
-        push(text) {
-            let keptFrom = firstRecords.length < keep ? 0 : -1;
-            for (let i = 0; i < text.length; i += 1) {
-                const c = text.charCodeAt(i);
-                if (!started) {
-                    if (isSpace(c))
-                        continue;
-                    if (c !== OPEN_BRACKET)
-                        bad('a .json file must hold a JSON array of records');
-                    started = true;
-                    keptFrom = keptFrom === -1 ? -1 : i + 1;
-                    continue;
-                }
-                if (closed) {
-                    if (!isSpace(c))
-                        bad('text after the closing ]');
-                    continue;
-                }
-                if (inString) {
-                    if (escaped)
-                        escaped = false;
-                    else if (c === BACKSLASH)
-                        escaped = true;
-                    else if (c === QUOTE)
-                        inString = false;
-                    continue;
-                }
-                if (depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-                    if (keptFrom !== -1)
-                        element += text.slice(keptFrom, i);
-                    if (c === CLOSE_BRACKET && count === 0 && !elementHasContent) {
-                        closed = true;
-                        continue;
-                    }
-                    finishElement();
-                    keptFrom = firstRecords.length < keep ? i + 1 : -1;
-                    if (c === CLOSE_BRACKET)
-                        closed = true;
-                    continue;
-                }
-                if (c === QUOTE)
-                    inString = true;
-                else if (c === OPEN_BRACE || c === OPEN_BRACKET)
-                    depth += 1;
-                else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-                    depth -= 1;
-                    if (depth < 0)
-                        bad(`unbalanced '${String.fromCharCode(c)}'`);
-                }
-                if (!elementHasContent && !isSpace(c))
-                    elementHasContent = true;
+            else if (this.inString) {
+                this.stringChar(c);
             }
-            if (keptFrom !== -1 && !closed && started)
-                element += text.slice(keptFrom);
-        },
-        end() {
-            if (!started)
-                bad('the file is empty');
-            if (!closed)
-                bad('the JSON array is not closed (truncated file?)');
-            return { format: 'json', count, firstRecords };
-        },
-    };
-}
-/** RFC 4180 CSV with a header row; quoted fields may hold commas, quotes and line breaks. */
-function csvScanner(keep, bad) {
-    let header;
-    let count = 0;
-    const firstRecords = [];
-    let field = '';
-    let row = [];
-    let rowHasContent = false;
-    let fieldStarted = false;
-    let inQuotes = false;
-    let quoteSeen = false; // a quote inside quotes: either the close, or the first of an escaped pair
-    let rowNo = 0;
-    // Past the header and the kept records, fields are only scanned, not built.
-    const keeping = () => header === undefined || firstRecords.length < keep;
-    const endRow = () => {
-        rowNo += 1;
-        if (rowHasContent) {
-            if (header === undefined) {
-                row.push(field);
-                header = row.map((h) => h.trim());
-                if (header.some((h) => h === ''))
-                    bad('the header row has an empty column name');
+            else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
+                if (keptFrom !== -1)
+                    this.element += text.slice(keptFrom, i);
+                this.endElement(c === CLOSE_BRACKET);
+                keptFrom = this.firstRecords.length < this.keep ? i + 1 : -1;
             }
             else {
-                count += 1;
-                if (firstRecords.length < keep) {
-                    row.push(field);
-                    const record = {};
-                    header.forEach((name, i) => (record[name] = row[i] ?? ''));
-                    firstRecords.push(record);
-                }
+                this.structuralChar(c);
             }
         }
-        field = '';
-        fieldStarted = false;
-        row = [];
-        rowHasContent = false;
-    };
-    return {
-        push(text) {
-            let build = keeping();
-            for (let i = 0; i < text.length; i += 1) {
-                const c = text.charCodeAt(i);
-                if (inQuotes) {
-                    if (quoteSeen) {
-                        quoteSeen = false;
-                        if (c === QUOTE) {
-                            if (build)
-                                field += '"';
-                            continue;
-                        }
-                        inQuotes = false; // the quote closed the field; fall through to handle c
-                    }
-                    else if (c === QUOTE) {
-                        quoteSeen = true;
-                        continue;
-                    }
-                    else {
-                        if (build)
-                            field += text[i];
-                        continue;
-                    }
-                }
-                if (c === QUOTE && !fieldStarted) {
-                    inQuotes = true;
-                    fieldStarted = true;
-                    rowHasContent = true;
-                }
-                else if (c === COMMA) {
-                    if (build)
-                        row.push(field);
-                    field = '';
-                    fieldStarted = false;
-                    rowHasContent = true;
-                }
-                else if (c === NEWLINE) {
-                    endRow();
-                    build = keeping();
-                }
-                else if (c !== CARRIAGE_RETURN) {
-                    if (build)
-                        field += text[i];
-                    fieldStarted = true;
-                    rowHasContent = true;
-                }
-            }
-        },
-        end() {
-            if (inQuotes && !quoteSeen)
-                bad(`a quoted field opened in row ${rowNo + 1} is never closed`);
-            if (rowHasContent)
-                endRow();
-            if (header === undefined)
-                bad('the file is empty; a CSV needs a header row');
-            return { format: 'csv', count, firstRecords };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/report.ts
-
-
-
-/** Builds the report from the pipeline's pieces; pure. */
-function buildReport(parts) {
-    const c = parts.config;
-    return {
-        schemaVersion: 1,
-        tool: { name: CLIENT_NAME, version: VERSION },
-        run: parts.run,
-        provider: c.provider,
-        subject: parts.subject,
-        recordCount: parts.recordCount,
-        settings: {
-            estimateFrom: c.estimateFrom,
-            historyWindowDays: c.historyWindowDays,
-            minHistoryRuns: c.minHistoryRuns,
-            sampleSize: c.sampleSize,
-            maxSampleCredits: c.maxSampleCredits,
-            sampleTimeoutMinutes: c.sampleTimeoutMinutes,
-            budget: c.budget,
-            reserve: c.reserve,
-            confidence: c.confidence,
-            warnThreshold: c.warnThreshold,
-            onExceed: c.onExceed,
-            onApiError: c.onApiError,
-        },
-        decision: parts.outcome.decision,
-        outcome: parts.outcome.action,
-        reasons: parts.reasons,
-        error: parts.error ?? null,
-        balance: parts.balance ?? null,
-        basis: parts.basis ?? null,
-        estimate: parts.estimate ?? null,
-        projection: parts.projection ?? null,
-        gate: parts.gate ?? null,
-        sample: parts.sample ?? null,
-        advice: parts.advice ?? [],
-        observations: (parts.observations ?? []).map((o) => ({
-            id: o.id,
-            recordId: o.recordId,
-            status: o.status,
-            providerCredits: o.providerCredits,
-            executions: o.executions,
-            executionCredits: o.executionCredits,
-            total: observationCost(o),
-        })),
-        receipt: parts.receipt ?? null,
-    };
-}
-/** The step outputs of the interface contract, every one set, '' where not computed. */
-function reportOutputs(report, paths) {
-    const p = report.projection;
-    const g = report.gate;
-    return {
-        decision: report.decision,
-        'projected-credits': plainNumber(p?.projected),
-        'projected-credits-upper': plainNumber(p?.upper),
-        'credits-per-record': plainNumber(p?.perRecord ?? report.estimate?.mean),
-        'remaining-credits': plainNumber(report.balance?.remaining),
-        'limit-credits': plainNumber(g?.limit),
-        'headroom-credits': plainNumber(g?.headroom),
-        'estimate-source': report.basis?.source ?? '',
-        'sample-size-used': report.basis ? String(report.basis.n) : '',
-        'report-json': paths.reportJson,
-        'batch-uuid': report.receipt?.batchUuid ?? '',
-        'actual-credits': report.receipt && !report.receipt.detached ? plainNumber(report.receipt.actual) : '',
-        'batch-status': report.receipt
-            ? report.receipt.detached
-                ? 'running'
-                : report.receipt.status
-            : '',
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/receipt.ts
-const receipt_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
-/** Compares what the batch cost with what was projected for the records it ran. */
-function buildReceipt(outcome, estimate, projection) {
-    const ran = outcome.executedRuns;
-    const upperPerRecord = projection.recordCount > 0 ? projection.upper / projection.recordCount : projection.perRecord;
-    const actualPerRecord = ran > 0 ? outcome.actual / ran : null;
-    const diverged = actualPerRecord !== null && actualPerRecord > upperPerRecord + 1e-9;
-    const explanations = [];
-    if (diverged && ran > 0) {
-        const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));
-        for (const node of outcome.byNode) {
-            const perRecord = (node.credits + node.executions / 100) / ran;
-            const expected = estimated.get(node.key)?.total ?? 0;
-            if (perRecord > expected * 1.1 + 0.005) {
-                explanations.push(`Node ${node.key} cost ${receipt_fmt(perRecord)} credits per record against ${receipt_fmt(expected)} estimated.`);
-            }
-        }
-        if (explanations.length === 0)
-            explanations.push('No single node stands out: the records in this batch cost more across the workflow.');
+        if (keptFrom !== -1 && !this.closed && this.started)
+            this.element += text.slice(keptFrom);
     }
-    return {
-        ...outcome,
-        estimated: projection.perRecord * ran,
-        estimatedUpper: upperPerRecord * ran,
-        actualPerRecord,
-        estimatedPerRecord: projection.perRecord,
-        errorShare: ran > 0 ? outcome.failedRuns / ran : null,
-        diverged,
-        explanations,
-    };
+    end() {
+        if (!this.started)
+            this.bad('the file is empty');
+        if (!this.closed)
+            this.bad('the JSON array is not closed (truncated file?)');
+        return { format: 'json', count: this.count, firstRecords: this.firstRecords };
+    }
+    stringChar(c) {
+        if (this.escaped)
+            this.escaped = false;
+        else if (c === BACKSLASH)
+            this.escaped = true;
+        else if (c === QUOTE)
+            this.inString = false;
+    }
+    structuralChar(c) {
+        if (c === QUOTE)
+            this.inString = true;
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET)
+            this.depth += 1;
+        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+            this.depth -= 1;
+            if (this.depth < 0)
+                this.bad(`unbalanced '${String.fromCharCode(c)}'`);
+        }
+        if (!this.elementHasContent && !isSpace(c))
+            this.elementHasContent = true;
+    }
+    /** A top-level `,` or `]`: the element before it is complete (`[]` has none). */
+    endElement(closing) {
+        if (closing)
+            this.closed = true;
+        if (closing && this.count === 0 && !this.elementHasContent)
+            return;
+        if (!this.elementHasContent)
+            this.bad(`empty element after element ${this.count}`);
+        this.count += 1;
+        if (this.firstRecords.length < this.keep)
+            this.firstRecords.push(this.parseElement());
+        this.element = '';
+        this.elementHasContent = false;
+    }
+    parseElement() {
+        let value;
+        try {
+            value = JSON.parse(this.element);
+        }
+        catch {
+            this.bad(`element ${this.count} is not valid JSON`);
+        }
+        if (!records_file_isRecord(value))
+            this.bad(`element ${this.count} is not a JSON object`);
+        return value;
+    }
+}
+/** RFC 4180 CSV with a header row; quoted fields may hold commas, quotes and line breaks. */
+class CsvScanner {
+    keep;
+    bad;
+    header;
+    count = 0;
+    firstRecords = [];
+    field = '';
+    row = [];
+    rowHasContent = false;
+    fieldStarted = false;
+    inQuotes = false;
+    /** A quote inside quotes: either the close, or the first of an escaped pair. */
+    quoteSeen = false;
+    rowNo = 0;
+    constructor(keep, bad) {
+        this.keep = keep;
+        this.bad = bad;
+    }
+    push(text) {
+        // Past the header and the kept records, fields are only scanned, not built.
+        let build = this.keeping();
+        for (let i = 0; i < text.length; i += 1) {
+            const c = text.charCodeAt(i);
+            if (this.inQuotes && this.quotedChar(c, text, i, build))
+                continue;
+            if (c === QUOTE && !this.fieldStarted) {
+                this.inQuotes = true;
+                this.fieldStarted = true;
+                this.rowHasContent = true;
+            }
+            else if (c === COMMA) {
+                if (build)
+                    this.row.push(this.field);
+                this.field = '';
+                this.fieldStarted = false;
+                this.rowHasContent = true;
+            }
+            else if (c === NEWLINE) {
+                this.endRow();
+                build = this.keeping();
+            }
+            else if (c !== CARRIAGE_RETURN) {
+                if (build)
+                    this.field += text[i];
+                this.fieldStarted = true;
+                this.rowHasContent = true;
+            }
+        }
+    }
+    end() {
+        if (this.inQuotes && !this.quoteSeen) {
+            this.bad(`a quoted field opened in row ${this.rowNo + 1} is never closed`);
+        }
+        if (this.rowHasContent)
+            this.endRow();
+        if (this.header === undefined)
+            this.bad('the file is empty; a CSV needs a header row');
+        return { format: 'csv', count: this.count, firstRecords: this.firstRecords };
+    }
+    keeping() {
+        return this.header === undefined || this.firstRecords.length < this.keep;
+    }
+    /** A character inside quotes; false when it follows the closing quote and is read as usual. */
+    quotedChar(c, text, i, build) {
+        if (this.quoteSeen) {
+            this.quoteSeen = false;
+            if (c !== QUOTE) {
+                this.inQuotes = false;
+                return false;
+            }
+            if (build)
+                this.field += '"';
+        }
+        else if (c === QUOTE) {
+            this.quoteSeen = true;
+        }
+        else if (build) {
+            this.field += text[i];
+        }
+        return true;
+    }
+    endRow() {
+        this.rowNo += 1;
+        if (this.rowHasContent) {
+            if (this.header === undefined)
+                this.takeHeader();
+            else
+                this.takeRecord();
+        }
+        this.field = '';
+        this.fieldStarted = false;
+        this.row = [];
+        this.rowHasContent = false;
+    }
+    takeHeader() {
+        this.row.push(this.field);
+        this.header = this.row.map((h) => h.trim());
+        if (this.header.some((h) => h === ''))
+            this.bad('the header row has an empty column name');
+    }
+    takeRecord() {
+        this.count += 1;
+        if (this.firstRecords.length >= this.keep)
+            return;
+        this.row.push(this.field);
+        const record = {};
+        this.header?.forEach((name, i) => (record[name] = this.row[i] ?? ''));
+        this.firstRecords.push(record);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/run-gate.ts
-// The pipeline the action and the CLI share: settings → provider answers → estimate →
-// projection → decision → report. Everything it touches from outside is handed in.
+;// CONCATENATED MODULE: ./src/pipeline/prepare.ts
+// What is read from local files before any network call, so a bad file fails first.
 
 
 
 
-
-
-
-
-
-
-
-
-
-/** Reads `records-file`, `sample-records` and checks local paths, so bad files fail before anything is sent. */
+/** Reads `records-file`, `sample-records` and checks local paths; throws a `ConfigError` naming the input. */
 async function prepareInputs(config) {
-    if (config.prometheusFile !== undefined) {
-        const dir = (0,external_node_path_namespaceObject.dirname)(config.prometheusFile);
-        const info = await (0,promises_namespaceObject.stat)(dir).catch(() => undefined);
-        if (!info?.isDirectory()) {
-            throw new ConfigError('prometheus-file', `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`);
-        }
-    }
+    await checkPrometheusDir(config.prometheusFile);
     // A batch launched from records-file sends every record, so then the whole file is kept.
     const launchesFile = config.runBatch && config.batchData === undefined;
     const file = config.recordsFile === undefined
         ? undefined
         : await readRecordsFile(config.recordsFile, launchesFile ? Number.POSITIVE_INFINITY : config.sampleSize);
-    let sampleRecords = file?.firstRecords ?? [];
-    if (config.sampleRecords?.kind === 'inline')
-        sampleRecords = config.sampleRecords.records;
-    if (config.sampleRecords?.kind === 'file') {
-        sampleRecords = (await readRecordsFile(config.sampleRecords.path, config.sampleSize, 'sample-records')).firstRecords;
+    if (launchesFile &&
+        file &&
+        config.recordCount !== undefined &&
+        config.recordCount !== file.count) {
+        // The priced count must be the launched count: pricing 10 and launching 2,000 is how money is lost.
+        throw new ConfigError('record-count', `is ${config.recordCount}, but run-batch would launch the ${file.count} records of records-file; remove record-count or make them agree`);
     }
     const batchData = config.batchData ??
         (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
     const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
+    const sampleRecords = await sampleRecordsOf(config, file?.firstRecords ?? []);
     return { recordCount, sampleRecords: sampleRecords.slice(0, config.sampleSize), batchData };
+}
+async function checkPrometheusDir(path) {
+    if (path === undefined)
+        return;
+    const dir = (0,external_node_path_namespaceObject.dirname)(path);
+    const info = await (0,promises_namespaceObject.stat)(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+        throw new ConfigError('prometheus-file', `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`);
+    }
+}
+/** `sample-records` when given (inline or a file), else the first records of `records-file`. */
+async function sampleRecordsOf(config, fromFile) {
+    const setting = config.sampleRecords;
+    if (setting?.kind === 'inline')
+        return setting.records;
+    if (setting?.kind === 'file') {
+        return (await readRecordsFile(setting.path, config.sampleSize, 'sample-records')).firstRecords;
+    }
+    return fromFile;
 }
 /** Records in batch data that lists them; undefined for a segment or filter (a preview counts those). */
 function countOfBatchData(data) {
@@ -52081,320 +53382,250 @@ function countOfBatchData(data) {
         return data.ids.length;
     return undefined;
 }
-/** The billing backend the settings name. */
-function createProvider(config, options) {
-    if (config.provider === 'venice') {
-        const client = new VeniceClient({
-            apiUrl: config.apiUrl,
-            token: config.apiToken,
-            log: options.log,
-            timeoutMs: config.apiTimeoutMs,
-            ...options.http,
-        });
-        return new VeniceSource({
-            client,
-            log: options.log,
-            skuFilter: config.skuFilter,
-            requestsPerRecord: config.requestsPerRecord,
-            sampleCommand: config.sampleCommand,
-            recordsFile: config.recordsFile,
-            sampleSize: config.sampleSize,
-            ledgerSettleMs: config.ledgerSettleSeconds * 1000,
-        });
-    }
-    const client = new CargoClient({
-        apiUrl: config.apiUrl,
-        token: config.apiToken,
-        workspaceUuid: config.workspaceUuid,
-        timeoutMs: config.apiTimeoutMs,
-        ...options.http,
-        onRetry: (info) => options.log.info(`Retrying ${info.endpoint} in ${Math.round(info.delayMs)} ms (attempt ${info.attempt}): ${info.reason}`),
-    });
-    return new CargoSource({
-        client,
-        workflowUuid: config.workflowUuid ?? '',
-        log: options.log,
-        ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
-        ...(options.batchPollIntervalMs ? { batchPollIntervalMs: options.batchPollIntervalMs } : {}),
+
+;// CONCATENATED MODULE: ./src/pipeline/run-gate.ts
+
+
+
+
+
+
+
+
+
+/** The provider the settings name, with the real clock and sleep unless told otherwise. */
+function run_gate_createProvider(config, options) {
+    return createProvider(config, {
+        signal: new AbortController().signal,
+        now: Date.now,
+        sleep: sleepUnlessAborted,
+        ...options,
     });
 }
 /**
- * Reads the balance and the estimate concurrently, projects, decides, and returns the report.
- * An API that cannot be read becomes a report with decision `unknown` (what the job does with
- * it is `on-api-error`'s); errors that are bugs are thrown.
+ * Reads the balance, the estimate and the record count concurrently, projects, decides,
+ * launches when asked, and returns the report. An API that cannot be read becomes a report with
+ * decision `unknown` (what the job does with it is `outcomeOf`'s); errors that are bugs are thrown.
  */
 async function runGate(config, prepared, deps) {
-    const { provider } = deps;
-    const balancePromise = provider.readBalance();
-    const estimatePromise = provider.estimate({
-        source: config.estimateFrom,
-        windowDays: config.historyWindowDays,
-        minHistoryRuns: config.minHistoryRuns,
-        sampleRecords: prepared.sampleRecords,
-        maxSampleCredits: config.maxSampleCredits,
-        sampleTimeoutMs: config.sampleTimeoutMinutes * 60_000,
-    }, balancePromise, deps.signal);
-    const countPromise = recordCountOf(config, prepared, provider);
-    const [balanceResult, estimateResult, countResult] = await Promise.allSettled([
-        balancePromise,
-        estimatePromise,
-        countPromise,
-    ]);
-    const recordCount = countResult.status === 'fulfilled' ? countResult.value : null;
-    const base = { config, run: deps.run, subject: provider.subject, recordCount };
-    const balance = balanceResult.status === 'fulfilled' ? balanceResult.value : null;
-    const estimated = estimateResult.status === 'fulfilled' ? estimateResult.value : null;
+    const entry = checkProviderSettings(config);
+    const answers = await readAnswers(config, prepared, deps, entry);
+    const recordCount = answers.count.status === 'fulfilled' ? answers.count.value : null;
+    const balance = answers.balance.status === 'fulfilled' ? answers.balance.value : null;
+    const estimated = answers.estimate.status === 'fulfilled' ? answers.estimate.value : null;
     const projection = estimated && recordCount !== null
         ? project(estimated.estimate, recordCount, config.confidence)
         : null;
-    const found = {
+    const parts = {
+        settings: config,
+        provider: entry.id,
+        vocabulary: entry.vocabulary,
+        run: deps.run,
+        subject: deps.provider.subject,
+        recordCount,
         balance,
         basis: estimated?.basis ?? null,
         estimate: estimated?.estimate ?? null,
         projection,
         sample: estimated?.sample ?? null,
-        advice: estimated ? adviseLevers(estimated.estimate) : [],
+        advice: estimated ? entry.advise(estimated.estimate) : [],
         observations: estimated?.observations ?? [],
     };
-    const failures = [balanceResult, estimateResult, countResult].flatMap((r) => r.status === 'rejected' ? [r.reason] : []);
+    const failures = [answers.balance, answers.estimate, answers.count].flatMap((r) => r.status === 'rejected' ? [r.reason] : []);
     if (failures.length > 0)
-        return failedReport(config, provider, { ...base, ...found }, failures);
-    const gate = decide(projection, balance, {
+        return failedReport(entry, parts, failures);
+    return decidedReport(config, prepared, deps.provider, {
+        ...parts,
+        balance: balance,
+        estimated: estimated,
+        projection: projection,
+    });
+}
+async function readAnswers(config, prepared, deps, entry) {
+    const { provider } = deps;
+    const balance = provider.readBalance();
+    const plan = {
+        estimateFrom: config.estimateFrom,
+        windowDays: config.historyWindowDays,
+        minHistoryRuns: config.minHistoryRuns,
+        sample: {
+            records: prepared.sampleRecords,
+            maxCredits: config.maxSampleCredits,
+            timeoutMs: config.sampleTimeoutMinutes * 60_000,
+        },
+    };
+    const [b, e, c] = await Promise.allSettled([
+        balance,
+        estimateCost(provider, entry, plan, balance, deps.log),
+        recordCountOf(prepared, provider),
+    ]);
+    return { balance: b, estimate: e, count: c };
+}
+/** Decides, and launches the batch when `run-batch` asks and the decision allows it. */
+async function decidedReport(config, prepared, provider, parts) {
+    const gate = decide(parts.projection, parts.balance, {
         budget: config.budget,
         reserve: config.reserve,
         warnThreshold: config.warnThreshold,
     });
-    let outcome = jobOutcome(gate.decision, config);
     const reasons = [...gate.reasons];
-    if (projection.lowConfidence)
-        reasons.push(`Low confidence: ${projection.lowConfidence}.`);
-    const decided = { ...base, ...found, outcome, reasons, gate };
+    if (parts.projection.lowConfidence) {
+        reasons.push(`Low confidence: ${parts.projection.lowConfidence}.`);
+    }
+    const decided = { ...parts, gate, decision: gate.decision, reasons };
     if (!config.runBatch)
         return buildReport(decided);
-    // The guard: launch only what the gate let through, then watch it.
-    const launch = gate.decision === 'pass' || (gate.decision === 'warn' && config.onExceed === 'warn');
-    if (!launch) {
-        reasons.push(`run-batch: the batch was not launched (decision ${gate.decision}).`);
-        return buildReport(decided);
-    }
-    if (!provider.guard || !prepared.batchData) {
-        throw new ConfigError('run-batch', 'needs batch-data or records-file and provider cargo');
-    }
-    const hardCap = config.hardCap ?? gate.limit;
-    let receipt;
-    try {
-        const result = await provider.guard.run(prepared.batchData, {
-            hardCap,
-            detach: config.detach,
-            signal: deps.signal,
-        });
-        receipt = buildReceipt(namedNodes(result, found.observations), estimated.estimate, projection);
-    }
-    catch (error) {
-        if (!(error instanceof GateError))
-            throw error;
-        outcome = { action: 'fail', decision: outcome.decision };
-        reasons.push(`run-batch: the batch could not be launched or watched: ${error.message}`);
-        return buildReport({
-            ...decided,
-            outcome,
-            error: { kind: error.kind, message: error.message },
-        });
-    }
-    reasons.push(...receiptReasons(receipt));
-    if (receipt.stopped !== null)
-        outcome = { action: 'fail', decision: outcome.decision };
-    else if (receipt.status === 'error' && outcome.action === 'none')
-        outcome = { action: 'warning', decision: outcome.decision };
-    return buildReport({ ...decided, outcome, receipt });
+    const launch = await launchBatch(provider, {
+        config,
+        gate,
+        estimate: parts.estimated.estimate,
+        projection: parts.projection,
+        observations: parts.estimated.observations,
+        batchData: prepared.batchData,
+        unit: parts.vocabulary.unit,
+    });
+    // A stopped or unwatched batch is the news: it leads, before "fits the budget".
+    const first = launch.receipt?.stopped || launch.error;
+    return buildReport({
+        ...decided,
+        reasons: first ? [...launch.reasons, ...reasons] : [...reasons, ...launch.reasons],
+        receipt: launch.receipt,
+        error: launch.error,
+    });
 }
 /** The batch's size: given, or counted by a free preview of the segment or filter. */
-async function recordCountOf(config, prepared, provider) {
+async function recordCountOf(prepared, provider) {
     if (prepared.recordCount !== undefined)
         return prepared.recordCount;
     if (!prepared.batchData || !provider.guard) {
         throw new ConfigError('record-count', 'is required unless records-file or batch-data is given');
     }
     const count = await provider.guard.sizePool(prepared.batchData);
-    if (count < 1)
+    if (count < 1) {
         throw new GateError('estimate', `The batch-data ${prepared.batchData.kind} holds no records (preview counted 0).`);
+    }
     return count;
 }
-/** Names the watched nodes by slug, from the observed runs (the API reports node UUIDs). */
-function namedNodes(outcome, observations) {
-    const slugs = new Map();
-    for (const o of observations)
-        for (const p of o.parts)
-            if (p.id)
-                slugs.set(p.id, p.key);
-    return {
-        ...outcome,
-        byNode: outcome.byNode.map((n) => ({ ...n, key: slugs.get(n.key) ?? n.key })),
-    };
-}
-const run_gate_fmt = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-function receiptReasons(r) {
-    if (r.detached)
-        return [`run-batch: launched batch ${r.batchUuid} and left it running (detach).`];
-    const lines = [
-        `run-batch: batch ${r.batchUuid} ${r.stopped === 'hard-cap' ? `was cancelled at the hard cap of ${run_gate_fmt(r.hardCap)} credits` : r.stopped === 'interrupted' ? 'was cancelled because the job was cancelled' : `ended ${r.status}`} after ${r.executedRuns} of ${r.runsCount} records: ${run_gate_fmt(r.actual)} credits spent against ${run_gate_fmt(r.estimated)} estimated for those records.`,
-    ];
-    if (r.diverged)
-        lines.push(`The actual cost per record (${run_gate_fmt(r.actualPerRecord ?? 0)}) is above the estimate's upper bound. ${r.explanations.join(' ')}`);
-    return lines;
-}
 /** The report when an API could not be read or no estimate could be made. */
-function failedReport(config, provider, parts, failures) {
+function failedReport(entry, parts, failures) {
     const apiError = failures.find(isApiError);
     const error = apiError ?? failures[0];
     if (!(error instanceof GateError))
         throw error;
-    const kind = apiError ? 'api' : 'estimate';
-    const outcome = jobOutcome({ error: kind }, config);
-    const reasons = kind === 'api'
+    // A config error found late (a preview that needs batch-data) is still the user's to fix.
+    if (error instanceof ConfigError)
+        throw error;
+    const reasons = apiError
         ? [
-            `The gate could not read the ${provider.name === 'cargo' ? 'Cargo' : 'Venice'} API (${error.kind}), so it could not check the batch.`,
+            `The gate could not read the ${entry.vocabulary.provider} API (${error.kind}), so it could not check the batch.`,
         ]
         : ['The gate could not estimate the cost of the batch.'];
     return buildReport({
         ...parts,
-        outcome,
+        decision: 'unknown',
         reasons,
         error: { kind: error.kind, message: error.message },
     });
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
-// The command-line entry: the same settings as the action, as --flags, and the same engine.
+;// CONCATENATED MODULE: ./src/report/text.ts
+// The report for a terminal: the same blocks as the Markdown summary, as plain text with
+// aligned columns. No Markdown escapes, HTML or backticks; and nothing from an API can reach
+// the terminal as a control sequence (an ESC could recolour, move the cursor or retitle it).
 
-
-
-
-
-
-
-
-
-
-
-/** Exit codes: 0 pass or warn, 1 fail, 2 bad usage or a billing API that could not be read. */
-const EXIT = { ok: 0, fail: 1, usage: 2 };
-// Settings that only make sense inside GitHub Actions; the CLI does not offer them.
-const ACTION_ONLY = new Set([
-    'github-token',
-    'comment',
-    'comment-mode',
-    'upload-artifact',
-    'artifact-name',
-    'retention-days',
-    'report-dir',
-]);
-const HELP = {
-    provider: 'billing backend: cargo or venice',
-    'api-token': 'Cargo admin API token / Venice ADMIN key (or env CARGO_API_TOKEN / VENICE_API_KEY)',
-    'api-url': `base URL (default ${DEFAULT_API_URLS.cargo} or ${DEFAULT_API_URLS.venice})`,
-    'workspace-uuid': 'Cargo workspace, sent as selected-workspace-uuid',
-    'workflow-uuid': 'Cargo workflow the batch will run (required for cargo)',
-    'record-count': 'records in the batch (required unless --records-file)',
-    'records-file': 'JSON array, NDJSON or CSV of the batch records',
-    'estimate-from': 'history, sample, metrics or auto',
-    'history-window-days': 'days back history and metrics look',
-    'min-history-runs': 'fewest finished runs auto accepts as history',
-    'sample-records': 'inline JSON array or file of the sample records',
-    'sample-size': 'sample records to run',
-    'max-sample-credits': 'cancel the sample once it has spent this much',
-    'sample-timeout-minutes': 'cancel the sample after this long',
-    budget: 'most credits the batch may spend',
-    reserve: 'credits that must remain after the batch',
-    confidence: 'one-sided confidence of the upper bound',
-    'warn-threshold': 'share of the limit above which pass becomes warn',
-    'on-exceed': 'fail (exit 1) or warn (exit 0) when over the limit',
-    'on-api-error': 'fail, warn or pass when the billing API cannot be read (the CLI exits 2 either way)',
-    'prometheus-file': 'write metrics to this .prom file',
-    'webhook-url': 'POST the JSON report here',
-    'webhook-headers': 'extra webhook headers, "K1: V1, K2: V2"',
-    'batch-data': 'JSON data of the Cargo batch to launch (segment, filter, recordIds, records)',
-    'run-batch': 'launch the batch on a pass and watch it (true/false)',
-    'hard-cap': 'cancel the launched batch at this spend (default: the limit)',
-    detach: 'launch and leave the batch running (true/false)',
-    'sample-command': 'Venice: shell command that runs the sample (gets SAMPLE_SIZE, RECORDS_FILE)',
-    'ledger-settle-seconds': 'Venice: wait for the ledger after the sample command',
-    'sku-filter': 'Venice: regular expression of the SKUs that count',
-    'requests-per-record': 'Venice: API requests per record of the batch',
-    'api-timeout-seconds': 'seconds one billing API request may take',
-};
-/** The `--help` text: every flag with its default. */
-function helpText() {
-    const flags = INPUT_NAMES.filter((n) => !ACTION_ONLY.has(n));
-    const rows = flags.map((name) => {
-        const fallback = INPUT_DEFAULTS[name];
-        return [
-            `--${name} <value>`,
-            `${HELP[name] ?? ''}${fallback === undefined ? '' : ` [default: ${fallback}]`}`,
-        ];
-    });
-    rows.push(['--format <markdown|json>', 'what to print on stdout [default: markdown]']);
-    rows.push(['--out-dir <dir>', 'also write report.json and report.md here']);
-    rows.push(['--quiet', 'print nothing but errors and the exit code']);
-    rows.push(['--help, --version', '']);
-    const width = Math.max(...rows.map(([f]) => f.length));
-    return [
-        `${CLIENT_NAME} ${VERSION} — project what a paid AI batch will cost, and whether it may run.`,
-        '',
-        'Usage: batch-cost-gate --workflow-uuid <uuid> --record-count <n> [options]',
-        '',
-        ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
-        '',
-        'Exit codes: 0 pass or warn, 1 fail, 2 bad usage or the billing API could not be read.',
-        '',
-    ].join('\n');
+/** Text safe to print: line breaks become a space, other control characters are dropped. */
+const terminalSafe = withoutControls;
+/** An identifier is quoted in prose, so a name with spaces reads as one; a table cell is bare. */
+function text_span(s, inTable) {
+    if (typeof s === 'string')
+        return s;
+    if ('code' in s)
+        return inTable ? s.code : `“${s.code}”`;
+    if ('untrusted' in s)
+        return s.untrusted;
+    if ('mono' in s)
+        return s.mono;
+    return s.strong;
 }
-/** Parses `--name value` and `--name=value`; unknown flags are a usage error naming them. */
-function parseArgs(argv) {
-    const known = new Set(INPUT_NAMES.filter((n) => !ACTION_ONLY.has(n)));
-    const args = {
-        inputs: {},
-        format: 'markdown',
-        outDir: undefined,
-        quiet: false,
-        help: false,
-        version: false,
-    };
-    for (let i = 0; i < argv.length; i += 1) {
-        const arg = argv[i];
-        if (arg === '--help' || arg === '-h')
-            args.help = true;
-        else if (arg === '--version')
-            args.version = true;
-        else if (arg === '--quiet' || arg === '-q')
-            args.quiet = true;
-        else if (arg.startsWith('--')) {
-            const eq = arg.indexOf('=');
-            const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-            let value = eq === -1 ? undefined : arg.slice(eq + 1);
-            if (value === undefined) {
-                value = argv[i + 1];
-                if (value === undefined || value.startsWith('--'))
-                    throw new ConfigError(name, 'needs a value');
-                i += 1;
-            }
-            if (name === 'format') {
-                if (value !== 'markdown' && value !== 'json')
-                    throw new ConfigError('format', `must be markdown or json (got '${value}')`);
-                args.format = value;
-            }
-            else if (name === 'out-dir')
-                args.outDir = value;
-            else if (known.has(name))
-                args.inputs[name] = value;
-            else
-                throw new ConfigError(name, `is not a flag of batch-cost-gate; see --help`);
-        }
-        else {
-            throw new ConfigError(arg, 'unexpected argument; flags are written --name value (see --help)');
-        }
+/** Every span is made safe, ours too: a reason can quote a name from the API. */
+function text_line(spans, inTable = false) {
+    return terminalSafe(spans.map((s) => text_span(s, inTable)).join(''));
+}
+/** Width in terminal columns, counting code points (the report's symbols are one column wide). */
+function width(text) {
+    return [...text].length;
+}
+function pad(text, size, align) {
+    const fill = ' '.repeat(Math.max(0, size - width(text)));
+    return align === 'right' ? fill + text : text + fill;
+}
+/** Columns two spaces apart, each as wide as its widest cell; a dashed rule under the titles. */
+function text_table(block) {
+    const cells = block.rows.map((r) => r.map((c) => text_line(c, true)));
+    const titles = block.columns.map((c) => terminalSafe(c.title));
+    const sizes = titles.map((t, i) => Math.max(width(t), ...cells.map((r) => width(r[i] ?? ''))));
+    const format = (r) => r
+        .map((c, i) => pad(c, sizes[i] ?? 0, block.columns[i]?.align ?? 'left'))
+        .join('  ')
+        .trimEnd();
+    const rows = cells.map(format);
+    if (titles.every((t) => t === ''))
+        return rows.join('\n');
+    return [format(titles), format(sizes.map((s) => '-'.repeat(s))), ...rows].join('\n');
+}
+function heading(text) {
+    const safe = terminalSafe(text);
+    return `${safe}\n${'-'.repeat(width(safe))}`;
+}
+function text_block(b) {
+    switch (b.kind) {
+        case 'title':
+            return text_line(b.line);
+        case 'paragraph':
+            return text_line(b.line);
+        case 'quote':
+            return b.lines.map((l) => `  ${text_line(l)}`).join('\n');
+        case 'heading':
+            return heading(b.text);
+        case 'list':
+            return b.items.map((l) => `- ${text_line(l)}`).join('\n');
+        case 'table':
+            return text_table(b);
+        case 'details':
+            return [heading(b.summary), ...b.blocks.map(text_block)].join('\n\n');
     }
-    return args;
+}
+/** The report as plain terminal text: what the CLI prints by default (`--format text`). */
+function renderText(report) {
+    const parts = reportBlocks(report).map(text_block);
+    parts.push(footerParts(report).map(terminalSafe).join(' · '));
+    return `${parts.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+// The command-line entry: the same settings as the action, as --flags, the same pipeline and
+// the same meaning of the result (`outcomeOf`); only how it is shown differs.
+
+
+
+
+
+
+
+
+
+
+
+
+/** Exit codes: 0 pass or warn, 1 fail or a launched batch stopped, 2 bad usage or could not check. */
+const EXIT = { ok: 0, fail: 1, usage: 2 };
+/** The CLI's help: every flag from the input table, with what only the registry knows. */
+function cliHelp() {
+    return helpText({
+        providers: PROVIDER_IDS,
+        defaultProvider: DEFAULT_PROVIDER,
+        tokenEnvs: PROVIDER_IDS.map((id) => providerEntry(id).tokenEnv).join(' / '),
+    });
 }
 /** Runs the CLI; resolves to the exit code. Never throws. */
 async function runCli(argv, io) {
@@ -52407,7 +53638,7 @@ async function runCli(argv, io) {
         return EXIT.usage;
     }
     if (args.help) {
-        io.stdout(helpText());
+        io.stdout(cliHelp());
         return EXIT.ok;
     }
     if (args.version) {
@@ -52420,56 +53651,56 @@ async function runCli(argv, io) {
         debug: (m) => (io.env.BATCH_COST_GATE_DEBUG ? io.stderr(`debug: ${m}\n`) : undefined),
     };
     try {
-        const inputs = { ...args.inputs };
-        if (!inputs['api-token']) {
-            const fromEnv = inputs.provider === 'venice' ? io.env.VENICE_API_KEY : io.env.CARGO_API_TOKEN;
-            if (fromEnv)
-                inputs['api-token'] = fromEnv;
-        }
-        const config = parseConfig({ ...inputs, 'upload-artifact': 'false' });
-        const prepared = await prepareInputs(config);
-        const provider = io.provider ? io.provider(config, log) : createProvider(config, { log });
-        const report = await runGate(config, prepared, {
-            provider,
-            signal: io.signal ?? new AbortController().signal,
-            run: {
-                repository: null,
-                ref: null,
-                sha: null,
-                runId: null,
-                runAttempt: null,
-                runUrl: null,
-                prNumber: null,
-                eventName: `cli@${(0,external_node_os_namespaceObject.hostname)()}`,
-                time: new Date().toISOString(),
-            },
-        });
-        const files = args.outDir ? await writeReportFiles(report, args.outDir) : undefined;
-        if (config.prometheusFile) {
-            await writeTextfileAtomically(config.prometheusFile, await renderPrometheus(report));
-        }
-        if (config.webhookUrl) {
-            await postWebhook(config.webhookUrl, config.webhookHeaders, renderJson(report), log);
-        }
-        if (files)
-            log.info(`Report files written to ${files.dir}.`);
+        const report = await gate(args, io, log);
         if (!args.quiet)
-            io.stdout(args.format === 'json' ? renderJson(report) : renderMarkdown(report));
-        return exitCode(report, log);
+            io.stdout(render(report, args.format));
+        const outcome = outcomeOf(report);
+        // Even --quiet says a warn, a fail or a check that could not be made: only a pass is silent.
+        if (outcome.annotation.kind !== 'none' || !args.quiet) {
+            io.stderr(`${outcome.heading.icon} ${outcome.heading.words}: ${outcome.message}\n`);
+        }
+        return outcome.cliExitCode;
     }
     catch (error) {
         io.stderr(`error: ${describeError(error)}\n`);
         return error instanceof ConfigError || error instanceof GateError ? EXIT.usage : EXIT.fail;
     }
 }
-function exitCode(report, log) {
-    if (report.error) {
-        log.warning(`could not check: ${report.error.message}`);
-        return EXIT.usage;
+/** Settings → pipeline → published report, as the action does it, without GitHub. */
+async function gate(args, io, log) {
+    const inputs = { ...args.inputs };
+    if (!inputs['api-token']) {
+        const fromEnv = io.env[providerEntry(inputs.provider).tokenEnv];
+        if (fromEnv)
+            inputs['api-token'] = fromEnv;
     }
-    if (report.decision === 'fail' && report.outcome === 'fail')
-        return EXIT.fail;
-    return EXIT.ok;
+    const config = parseConfig({ ...inputs, 'upload-artifact': 'false' });
+    const prepared = await prepareInputs(config);
+    const signal = io.signal ?? new AbortController().signal;
+    const provider = io.provider ? io.provider(config, log) : run_gate_createProvider(config, { log, signal });
+    const report = await runGate(config, prepared, { provider, log, run: cliRun() });
+    await publish(report, { reportDir: args.outDir, config, log });
+    return report;
+}
+function cliRun() {
+    return {
+        repository: null,
+        ref: null,
+        sha: null,
+        runId: null,
+        runAttempt: null,
+        runUrl: null,
+        prNumber: null,
+        eventName: `cli@${(0,external_node_os_namespaceObject.hostname)()}`,
+        time: new Date().toISOString(),
+    };
+}
+function render(report, format) {
+    if (format === 'json')
+        return renderJson(report);
+    if (format === 'markdown')
+        return renderMarkdown(report);
+    return renderText(report);
 }
 
 

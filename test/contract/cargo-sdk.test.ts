@@ -1,5 +1,7 @@
 // The official SDK is the reference client: it must accept every answer the emulator gives, and
 // our client must send the same method, path, query and identifying headers for the same call.
+// Endpoints our client does not call (single runs, run cancel, workflow and workspace lists) are
+// still read through the SDK, so the emulator's answers to them stay what the SDK expects.
 import { buildApi } from '@cargo-ai/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CargoClient } from '../../src/providers/cargo/client.js';

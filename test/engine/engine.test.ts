@@ -290,7 +290,7 @@ describe('buildReceipt', () => {
     failedRuns: 1,
     actual: 10.2,
     hardCap: 500,
-    byNode: [{ key: 'enrich', credits: 10, executions: 20 }],
+    byNode: [{ key: 'enrich', credits: 10, executions: 20, cost: 10.2 }],
     durationMs: 1000,
   };
 
@@ -304,7 +304,7 @@ describe('buildReceipt', () => {
 
   it('explains a divergence by the nodes that cost more', () => {
     const r = buildReceipt(
-      { ...outcome, actual: 50.2, byNode: [{ key: 'enrich', credits: 50, executions: 20 }] },
+      { ...outcome, actual: 50.2, byNode: [{ key: 'enrich', credits: 50, executions: 20, cost: 50.2 }] },
       estimate,
       projection,
     );
