@@ -144,7 +144,7 @@ describe('runGate sample', () => {
   it('cancels the batch when polling hits an API error', async () => {
     emu.model.durationScale = 20;
     const { config, prepared, provider } = await setup({ 'sample-records': records(8) });
-    emu.inject('runs-list', { kind: 'status', status: 500 });
+    emu.inject('batches-get', { kind: 'status', status: 500 });
     const report = await runGate(config, prepared, { provider, log, run: meta });
     expect(report.error?.kind).toBe('server');
     expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');

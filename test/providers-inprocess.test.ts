@@ -199,7 +199,17 @@ describe('Cargo provider in process', () => {
     expect(h.lines.some((l) => /8\/8 runs done/.test(l))).toBe(true);
     // The receipt compares each node's full cost; it needs to know nothing of Cargo's charge.
     const history = await h.provider.history!(window30);
-    const receipt = buildReceipt(outcome, history.estimate, project(history.estimate, 8, 0.9));
+    const receipt = buildReceipt(
+      outcome,
+      history.estimate,
+      project({
+        estimate: history.estimate,
+        observations: history.observations,
+        recordCount: 8,
+        confidence: 0.9,
+        sampleOfBatch: false,
+      }),
+    );
     expect(receipt.diverged).toBe(false);
   });
 
@@ -302,7 +312,13 @@ describe('the cost of a Cargo run', () => {
         durationMs: 1,
       },
       estimate,
-      project(estimate, 10, 0.9),
+      project({
+        estimate,
+        observations: [],
+        recordCount: 10,
+        confidence: 0.9,
+        sampleOfBatch: false,
+      }),
     );
     expect(receipt.explanations[0]).toContain(
       'Node enrich cost 5.02 credits per record against 1 estimated',

@@ -41,7 +41,7 @@ const fmt = (n: number) =>
 
 /**
  * The only place a decision is made: `fail` when projected > limit; else `warn` when
- * upper > limit or projected > warnThreshold × limit; else `pass`.
+ * upper > limit, projected > warnThreshold × limit, or the bound has low confidence; else `pass`.
  */
 export function decide(projection: Projection, balance: Balance, policy: Policy): Decision {
   const { limit, limitSource, limitText } = limitOf(balance, policy);
@@ -63,7 +63,12 @@ export function decide(projection: Projection, balance: Balance, policy: Policy)
     utilization,
     overage: short.overage,
     recordsAffordable: short.recordsAffordable,
-    reasons: [verdict.reason, ...balanceNotes(balance, policy), ...short.reasons],
+    reasons: [
+      verdict.reason,
+      ...lowConfidenceNotes(projection),
+      ...balanceNotes(balance, policy),
+      ...short.reasons,
+    ],
   };
 }
 
@@ -110,10 +115,21 @@ function verdictOf(
       reason: `${head} is ${pct(against.utilization)} of ${limitText}, above the warn threshold of ${pct(policy.warnThreshold)}.`,
     };
   }
+  // A bound the observations cannot support is never a silent pass.
+  if (projection.lowConfidence) {
+    return {
+      decision: 'warn',
+      reason: `${head} (upper bound ${fmt(upper)}) fits ${limitText}, but the bound has low confidence, so the gate warns rather than pass.`,
+    };
+  }
   return {
     decision: 'pass',
     reason: `${head} (upper bound ${fmt(upper)}) fits ${limitText} with ${fmt(against.headroom)} to spare.`,
   };
+}
+
+function lowConfidenceNotes(projection: Projection): string[] {
+  return projection.lowConfidence ? [`Low confidence: ${projection.lowConfidence}.`] : [];
 }
 
 function balanceNotes(balance: Balance, policy: Policy): string[] {

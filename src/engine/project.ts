@@ -1,50 +1,70 @@
-import jstat from 'jstat';
+import { boundBatch } from './bound.js';
 import type { Estimate } from './estimate.js';
+import { type Observation, observationCost } from './observation.js';
 
-/** Student-t quantile, from jstat (a small, widely used statistics package; bundle size matters here). */
-export function tQuantile(p: number, dof: number): number {
-  return jstat.jStat.studentt.inv(p, dof);
-}
+export { tQuantile } from './distributions.js';
 
 /** The batch's projected cost with its one-sided upper bound. */
 export interface Projection {
   recordCount: number;
   perRecord: number;
   projected: number;
+  /** One-sided upper bound on the batch's total cost at `confidence`. */
   upper: number;
   confidence: number;
-  /** Student-t quantile used, null when no bound could be computed. */
+  /** Student-t quantile at `confidence` with n − 1 degrees of freedom, null below two records. */
   t: number | null;
-  /** Why the upper bound equals the projection, when it does for lack of data. */
+  /** Why the bound cannot be trusted and what would fix it, or null; the gate then warns at least. */
   lowConfidence: string | null;
+  /** How the bound was computed, in words; reports print it as `Upper bound: ${method}.` */
+  method: string;
+}
+
+export interface ProjectInput {
+  estimate: Estimate;
+  /** The observed records behind the estimate (none for usage metrics). */
+  observations: readonly Observation[];
+  recordCount: number;
+  confidence: number;
+  /** True when the observations are a random sample of the batch's own records. */
+  sampleOfBatch: boolean;
 }
 
 /**
- * `projected = N × mean`; `upper = N × (mean + t(confidence, n−1) × sd / √n)`.
- * With fewer than two observations, or no spread known, the bound equals the projection and
- * `lowConfidence` says why.
+ * `projected = N × mean`; `upper` bounds the batch total (see `boundBatch`, shared with the public
+ * `projectBatch`). Usage metrics give totals only: the bound then equals the projection.
  */
-export function project(estimate: Estimate, recordCount: number, confidence: number): Projection {
-  const projected = recordCount * estimate.mean;
-  let lowConfidence: string | null = null;
-  if (estimate.sd === null) {
-    lowConfidence =
-      estimate.source === 'metrics'
-        ? 'usage metrics give totals only, so no upper bound can be computed; the bound equals the projection'
-        : `only ${estimate.n} observed record — the estimate has low confidence and the bound equals the projection`;
-  }
-  if (estimate.sd === null || estimate.n < 2) {
+export function project(input: ProjectInput): Projection {
+  const { estimate, recordCount, confidence } = input;
+  if (input.observations.length === 0 && estimate.n > 0) {
     return {
       recordCount,
       perRecord: estimate.mean,
-      projected,
-      upper: projected,
+      projected: recordCount * estimate.mean,
+      upper: recordCount * estimate.mean,
       confidence,
       t: null,
-      lowConfidence,
+      lowConfidence:
+        'usage metrics give totals only, so no upper bound can be computed and it equals the projection; history or a sample would give one',
+      method: 'none: usage metrics give totals only',
     };
   }
-  const t = tQuantile(confidence, estimate.n - 1);
-  const upper = recordCount * (estimate.mean + (t * estimate.sd) / Math.sqrt(estimate.n));
-  return { recordCount, perRecord: estimate.mean, projected, upper, confidence, t, lowConfidence };
+  const bound = boundBatch({
+    observations: input.observations.map(toBatchObservation),
+    recordCount,
+    confidence,
+    sampleOfBatch: input.sampleOfBatch,
+  });
+  const { perRecord, projected, upper, t, lowConfidence, method } = bound;
+  return { recordCount, perRecord, projected, upper, confidence, t, lowConfidence, method };
+}
+
+function toBatchObservation(o: Observation) {
+  return {
+    cost: observationCost(o),
+    providerCredits: o.providerCredits,
+    executions: o.executions,
+    status: o.status,
+    nodes: o.parts.map((p) => ({ key: p.key, credits: p.credits, executions: p.executions })),
+  };
 }

@@ -245,6 +245,13 @@ export const INPUTS = {
     description: 'with run-batch: launch and leave the batch running (true/false)',
     parse: boolean,
   },
+  'batch-timeout-minutes': {
+    key: 'batchTimeoutMinutes',
+    // Six hours: the longest a job on a GitHub-hosted runner may run.
+    default: '360',
+    description: 'with run-batch: cancel the batch if it is still running after this many minutes',
+    parse: decimal({ min: 0, minExclusive: true }),
+  },
   'sample-command': {
     key: 'sampleCommand',
     description: 'Venice: shell command that runs the sample (gets SAMPLE_SIZE, RECORDS_FILE)',

@@ -11,6 +11,8 @@ export interface PreparedInputs {
   recordCount: number | undefined;
   /** The records a sample would run, cut to `sample-size`. */
   sampleRecords: BatchRecord[];
+  /** True when the sample records are drawn from the batch's own records (`records-file`). */
+  sampleIsFromBatch: boolean;
   /** The batch `run-batch` launches. */
   batchData: BatchDataSetting | undefined;
 }
@@ -44,7 +46,12 @@ export async function prepareInputs(config: Config): Promise<PreparedInputs> {
     (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
   const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
   const sampleRecords = await sampleRecordsOf(config, file?.firstRecords ?? []);
-  return { recordCount, sampleRecords: sampleRecords.slice(0, config.sampleSize), batchData };
+  return {
+    recordCount,
+    sampleRecords: sampleRecords.slice(0, config.sampleSize),
+    sampleIsFromBatch: config.sampleRecords === undefined && file !== undefined,
+    batchData,
+  };
 }
 
 async function checkPrometheusDir(path: string | undefined): Promise<void> {

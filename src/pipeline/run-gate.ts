@@ -4,7 +4,7 @@ import type { EstimateOutcome } from '../engine/evidence.js';
 import { decide, type Decision } from '../engine/gate.js';
 import { project, type Projection } from '../engine/project.js';
 import type { Config } from '../inputs/config.js';
-import type { Provider, ProviderContext } from '../providers/provider.js';
+import { LaunchError, type Provider, type ProviderContext } from '../providers/provider.js';
 import {
   checkProviderSettings,
   createProvider as createFromRegistry,
@@ -15,7 +15,7 @@ import { ConfigError, GateError, isApiError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { sleepUnlessAborted } from '../shared/sleep.js';
 import { estimateCost } from './choose-source.js';
-import { launchBatch } from './launch.js';
+import { launchBatch, lookForUnfinished } from './launch.js';
 import type { PreparedInputs } from './prepare.js';
 
 export { prepareInputs, type PreparedInputs } from './prepare.js';
@@ -57,13 +57,23 @@ export async function runGate(
   deps: GateRunDeps,
 ): Promise<Report> {
   const entry = checkProviderSettings(config);
+  // Alongside the other reads, never holding up the decision by more than a moment.
+  const unfinished = lookForUnfinished(deps.provider, deps.log);
   const answers = await readAnswers(config, prepared, deps, entry);
+  const notices = await unfinished.take(entry.vocabulary);
   const recordCount = answers.count.status === 'fulfilled' ? answers.count.value : null;
   const balance = answers.balance.status === 'fulfilled' ? answers.balance.value : null;
   const estimated = answers.estimate.status === 'fulfilled' ? answers.estimate.value : null;
   const projection =
     estimated && recordCount !== null
-      ? project(estimated.estimate, recordCount, config.confidence)
+      ? project({
+          estimate: estimated.estimate,
+          observations: estimated.observations,
+          recordCount,
+          confidence: config.confidence,
+          // The finite-population correction holds only when the sampled records are the batch's.
+          sampleOfBatch: estimated.basis.source === 'sample' && prepared.sampleIsFromBatch,
+        })
       : null;
   const parts = {
     settings: config,
@@ -83,13 +93,14 @@ export async function runGate(
   const failures = [answers.balance, answers.estimate, answers.count].flatMap((r) =>
     r.status === 'rejected' ? [r.reason as unknown] : [],
   );
-  if (failures.length > 0) return failedReport(entry, parts, failures);
-  return decidedReport(config, prepared, deps.provider, {
-    ...parts,
-    balance: balance!,
-    estimated: estimated!,
-    projection: projection!,
-  });
+  if (failures.length > 0) return failedReport(entry, parts, failures, notices);
+  return decidedReport(
+    config,
+    prepared,
+    deps.provider,
+    { ...parts, balance: balance!, estimated: estimated!, projection: projection! },
+    notices,
+  );
 }
 
 async function readAnswers(
@@ -124,12 +135,16 @@ type DecidedParts = Omit<ReportParts, 'decision' | 'reasons'> & {
   projection: Projection;
 };
 
-/** Decides, and launches the batch when `run-batch` asks and the decision allows it. */
+/**
+ * Decides, and launches the batch when `run-batch` asks and the decision allows it; `notices`
+ * (unfinished batches seen at the start) follow the decision's own reasons.
+ */
 async function decidedReport(
   config: Config,
   prepared: PreparedInputs,
   provider: Provider,
   parts: DecidedParts,
+  notices: string[],
 ): Promise<Report> {
   const gate: Decision = decide(parts.projection, parts.balance, {
     budget: config.budget,
@@ -140,6 +155,7 @@ async function decidedReport(
   if (parts.projection.lowConfidence) {
     reasons.push(`Low confidence: ${parts.projection.lowConfidence}.`);
   }
+  reasons.push(...notices);
   const decided = { ...parts, gate, decision: gate.decision, reasons };
   if (!config.runBatch) return buildReport(decided);
   const launch = await launchBatch(provider, {
@@ -182,7 +198,12 @@ function failedReport(
   entry: ProviderEntry,
   parts: Omit<ReportParts, 'decision' | 'reasons'>,
   failures: unknown[],
+  notices: string[],
 ): Report {
+  // A sample that could not be stopped outranks any other failure: it may still be spending.
+  const unstopped = failures.find((f) => f instanceof LaunchError && !f.stopped);
+  if (unstopped instanceof LaunchError)
+    return unstoppedSampleReport(entry, parts, unstopped, notices);
   const apiError = failures.find(isApiError);
   const error = apiError ?? failures[0];
   if (!(error instanceof GateError)) throw error;
@@ -196,7 +217,28 @@ function failedReport(
   return buildReport({
     ...parts,
     decision: 'unknown',
-    reasons,
+    reasons: [...reasons, ...notices],
     error: { kind: error.kind, message: error.message },
+  });
+}
+
+/** A sample batch the gate started and could not cancel: the step fails, naming the batch. */
+function unstoppedSampleReport(
+  entry: ProviderEntry,
+  parts: Omit<ReportParts, 'decision' | 'reasons'>,
+  error: LaunchError,
+  notices: string[],
+): Report {
+  const { provider } = entry.vocabulary;
+  return buildReport({
+    ...parts,
+    decision: 'unknown',
+    reasons: [
+      `The sample batch ${error.outcome.batchUuid} could not be stopped and may still be spending: cancel it in ${provider} now. No estimate was made.`,
+      ...notices,
+    ],
+    // Not an unreadable API that on-api-error may let through: `estimate` failures always fail
+    // the step (outcomeOf), which is what a sample still spending calls for.
+    error: { kind: 'estimate', message: error.message },
   });
 }

@@ -36,6 +36,24 @@ export interface SampleCapability {
 export interface LaunchOptions {
   hardCap: number;
   detach: boolean;
+  /**
+   * Bound on watching the batch (`batch-timeout-minutes`); past it the batch is cancelled. The
+   * pipeline always sets it; left out (in tests), the watch is bounded by the hard cap alone.
+   */
+  timeoutMs?: number;
+  /**
+   * The caller's last check, run just before the batch is created (alongside the guard's own):
+   * throwing refuses the launch and nothing is created.
+   */
+  beforeCreate?: () => Promise<void>;
+}
+
+/** A batch of the subject that has not finished, e.g. one a killed run left behind. */
+export interface OpenBatch {
+  uuid: string;
+  status: string;
+  /** How long ago it was created, on the provider's clock. */
+  ageMs: number;
 }
 
 /** Launches and watches a batch, for backends that can run batches. */
@@ -43,6 +61,8 @@ export interface BatchGuard {
   /** Counts a segment's or filter's records without running anything. */
   sizePool(data: BatchData): Promise<number>;
   run(data: BatchData, options: LaunchOptions): Promise<BatchOutcome>;
+  /** The subject's unfinished batches, for the report; `signal` gives up the look-up. */
+  unfinished?(signal: AbortSignal): Promise<OpenBatch[]>;
 }
 
 /** A billing backend: where the balance and the cost per record come from. */

@@ -40,7 +40,7 @@ export function outcomeOf(report: OutcomeInput): Outcome {
       cliExitCode: failJob ? 1 : 0,
       annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE}: fail` },
       heading: { icon: '❌', words: failJob ? 'fail' : 'fail (on-exceed: warn)' },
-      message: firstReason(report),
+      message: report.reasons.join(' '),
     };
   }
   if (r && !r.detached && r.status === 'error') {
@@ -82,7 +82,8 @@ function couldNotCheck(report: OutcomeInput): Outcome {
     cliExitCode: 2,
     annotation: { kind: annotation, title: `${TITLE} could not check` },
     heading: { icon: '❔', words: 'could not check' },
-    message: `${firstReason(report)} ${report.error?.message ?? ''}`.trim(),
+    // The heading says "could not check"; the API's own message says why.
+    message: report.error?.message ?? firstReason(report),
   };
 }
 

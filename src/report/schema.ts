@@ -108,6 +108,8 @@ export const reportSchema = z
         confidence: num,
         t: maybe,
         lowConfidence: z.string().nullable(),
+        // How the bound was computed, in words ("Upper bound: …").
+        method: z.string(),
       })
       .nullable(),
     gate: z

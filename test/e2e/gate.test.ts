@@ -112,7 +112,7 @@ describe('bundled action against the Cargo emulator', () => {
     });
     expect(result.code).toBe(0);
     expect(result.outputs.decision).toBe('fail');
-    expect(result.stdout).toMatch(/::warning title=Batch cost gate — fail::/);
+    expect(result.stdout).toMatch(/::warning title=Batch cost gate: fail::/);
   });
 
   it('sample: runs one batch, polls it, reads its runs and reports what the sample cost', async () => {
@@ -220,7 +220,7 @@ describe('bundled action against the Cargo emulator', () => {
     });
     expect(result.code).toBe(1);
     expect(result.outputs.decision).toBe('unknown');
-    expect(result.stdout).toMatch(/::error::.*sample-records or records-file/);
+    expect(result.stdout).toMatch(/::error::.*sample-records .* or records-file/);
   });
 
   it('a non-admin token gets a 403 explained, and fails by default', async () => {
@@ -259,7 +259,7 @@ describe('bundled action against the Cargo emulator', () => {
       expect(result.outputs.decision).toBe('unknown');
       expect(result.outputs['projected-credits']).toBe('');
       expect(result.stdout).toMatch(
-        /::error::Batch cost gate could not check: Cargo API GET \/v1\/billing\/subscriptions answered 503/,
+        /::error::Batch cost gate could not check — Cargo API GET \/v1\/billing\/subscriptions answered 503/,
       );
     });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/errors.js';
 import type { Log } from '../../src/shared/log.js';
-import { VeniceClient } from '../../src/providers/venice/client.js';
+import { MAX_LEDGER_PAGES, VeniceClient } from '../../src/providers/venice/client.js';
 import {
   ADMIN_KEY,
   INFERENCE_KEY,
@@ -22,8 +22,14 @@ beforeEach(async () => {
 });
 afterEach(async () => emu.close());
 
-const client = (key = ADMIN_KEY) =>
-  new VeniceClient({ apiUrl: emu.url, token: key, log, retries: 0 });
+const client = (key = ADMIN_KEY, maxPages?: number) =>
+  new VeniceClient({
+    apiUrl: emu.url,
+    token: key,
+    log,
+    retries: 0,
+    ...(maxPages === undefined ? {} : { maxPages }),
+  });
 const all = { start: new Date(0), end: new Date(Date.now() + 60_000) };
 
 async function collect(
@@ -84,6 +90,47 @@ describe('Venice emulator: balance and usage-history', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('x-next-cursor')).toBeTruthy();
     expect((await res.text()).split('\n')[0]).toContain('inferenceDetails.requestId');
+  });
+});
+
+describe('Venice emulator: a usage-history whose cursor never ends', () => {
+  const historyCalls = () => emu.requests.filter((r) => r.route === 'usage-history').length;
+
+  it('stops at a cursor given twice, naming the endpoint', async () => {
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 10, endlessCursor: 'repeat' });
+    const error = (await collect(client().ledger(all)).catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.kind).toBe('invalid-response');
+    expect(error.endpoint).toBe('GET /api/v1/billing/usage-history');
+    expect(error.message).toContain(
+      'Venice API GET /api/v1/billing/usage-history answered a next cursor it had already given (after page 2)',
+    );
+    // Page 1 (all 20 entries) and one continuation that handed its own cursor back.
+    expect(historyCalls()).toBe(2);
+  });
+
+  it(`stops after ${MAX_LEDGER_PAGES.toLocaleString('en-US')} pages of fresh cursors`, async () => {
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 10, endlessCursor: 'fresh' });
+    const error = (await collect(client().ledger(all)).catch((e: unknown) => e)) as ApiError;
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain(
+      `usage-history still had a next page after ${MAX_LEDGER_PAGES.toLocaleString('en-US')} pages`,
+    );
+    expect(historyCalls()).toBe(MAX_LEDGER_PAGES);
+  });
+
+  it('bounds the retired page-based usage the same way', async () => {
+    await emu.close();
+    emu = await startVeniceEmulator({ historyRequests: 400, legacyUsage: 'live' });
+    // 800 entries are two pages of 500; a bound of one page stops before the second.
+    const error = (await collect(client(ADMIN_KEY, 1).legacyLedger(all)).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(error.kind).toBe('invalid-response');
+    expect(error.endpoint).toBe('GET /api/v1/billing/usage');
+    expect(emu.requests.filter((r) => r.route === 'usage')).toHaveLength(1);
   });
 });
 

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adviseCargoLevers } from '../../src/providers/cargo/advice.js';
+import { logChoose, tQuantile } from '../../src/engine/distributions.js';
 import { estimateFromObservations, estimateFromTotals, sum } from '../../src/engine/estimate.js';
 import { decide } from '../../src/engine/gate.js';
-import type { Observation } from '../../src/engine/observation.js';
+import { hitCountUpper, hypergeometricCdf } from '../../src/engine/hits.js';
+import { projectBatch } from '../../src/engine/index.js';
+import { type Observation, observationCost } from '../../src/engine/observation.js';
 import { project } from '../../src/engine/project.js';
 import { buildReceipt } from '../../src/engine/receipt.js';
 
@@ -83,47 +86,257 @@ describe('estimate', () => {
   });
 });
 
+const many = (costs: number[]) => costs.map((c) => obs(c, 0));
+const projectOf = (
+  observations: Observation[],
+  recordCount: number,
+  confidence = 0.9,
+  sampleOfBatch = false,
+) =>
+  project({
+    estimate: estimateFromObservations(sampleOfBatch ? 'sample' : 'history', observations),
+    observations,
+    recordCount,
+    confidence,
+    sampleOfBatch,
+  });
+
 describe('project', () => {
-  it('uses the one-sided Student-t bound', () => {
-    const e = estimateFromObservations('history', [obs(1, 0), obs(2, 0), obs(3, 0)]);
-    const p = project(e, 100, 0.9);
-    expect(p.projected).toBeCloseTo(200, 10);
-    // t(0.9, 2) = 1.885618
-    expect(p.t).toBeCloseTo(1.885618, 5);
-    expect(p.upper).toBeCloseTo(100 * (2 + (1.885618 * 1) / Math.sqrt(3)), 3);
+  // Symmetric costs: no skewness correction, and their logs are more skewed than they are, so the
+  // bound is the plain Student-t bound on the batch total.
+  const symmetric = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+  it('bounds the batch total, the batch’s own variation included: N·m + t·s·√(N²/n + N)', () => {
+    const p = projectOf(many(symmetric), 100);
+    const sd = Math.sqrt(55 / 6);
+    expect(p.projected).toBeCloseTo(550, 10);
+    expect(p.t).toBeCloseTo(1.383029, 5); // t(0.9, 9)
+    expect(p.upper).toBeCloseTo(550 + 1.383029 * sd * Math.sqrt(100 ** 2 / 10 + 100), 3);
     expect(p.lowConfidence).toBeNull();
+    expect(p.method).toContain('Student-t');
+    expect(p.method).toContain('90% bound on the total of 100 records from 10 observed');
+  });
+
+  it('applies the finite-population correction when the sample is part of the batch', () => {
+    const p = projectOf(many(symmetric), 40, 0.9, true);
+    const sd = Math.sqrt(55 / 6);
+    // Only the 30 unobserved records are uncertain: N·m + t·s·N·√((1 − n/N)/n).
+    expect(p.upper).toBeCloseTo(220 + 1.383029 * sd * 40 * Math.sqrt(0.75 / 10), 3);
+    expect(p.method).toContain('finite-population correction');
+    // The whole batch observed: nothing is uncertain.
+    expect(projectOf(many(symmetric), 10, 0.9, true).upper).toBe(55);
+  });
+
+  it('widens the bound for right-skewed costs, on the log scale when they look log-normal', () => {
+    const skewed = [0.31, 0.52, 0.64, 0.83, 1.02, 1.27, 1.6, 2.2, 3.1, 4.9, 7.8, 13.5];
+    const p = projectOf(many(skewed), 20_000);
+    const plain = projectOf(many(symmetric), 20_000); // for the method's words only
+    expect(p.method).toContain('log-normal');
+    expect(plain.method).not.toContain('log-normal');
+    const n = skewed.length;
+    const mean = sum(skewed) / n;
+    const sd = Math.sqrt(sum(skewed.map((c) => (c - mean) ** 2)) / (n - 1));
+    const studentT = 20_000 * (mean + (tQuantile(0.9, n - 1) * sd) / Math.sqrt(n));
+    expect(p.upper).toBeGreaterThan(studentT * 1.05);
+    expect(p.lowConfidence).toContain('skewed');
+  });
+
+  it('bounds a node that bills on some records by an exact bound on its hits', () => {
+    const enrich = (credits: number) => [
+      { key: 'enrich', kind: 'connector', credits, executions: 1 },
+    ];
+    const list = [
+      ...Array.from({ length: 3 }, () => obs(5, 1, 'success', enrich(5))),
+      ...Array.from({ length: 17 }, () => obs(0, 1, 'success', enrich(0))),
+    ];
+    const p = projectOf(list, 1000);
+    // Residual cost is the 0.01 execution charge on every record: no spread. The bound is the
+    // charge plus 5 credits × the most hits in 1,000 records that 3 of 20 do not rule out.
+    const hits = hitCountUpper(3, 20, 1000, 0.9);
+    expect(p.upper).toBeCloseTo(1000 * 0.01 + 5 * hits, 6);
+    expect(hits).toBeGreaterThan(300); // 15% observed; 3 of 20 cannot rule out 30%
+    expect(hits).toBeLessThan(400);
+    expect(p.method).toContain('exact binomial bound on the hits of the node that bills');
   });
 
   it('equals the projection with one observation, and says so', () => {
-    const p = project(estimateFromObservations('sample', [obs(5, 0)]), 10, 0.95);
+    const p = projectOf([obs(5, 0)], 10, 0.95);
     expect(p.upper).toBe(p.projected);
-    expect(p.lowConfidence).toContain('low confidence');
+    expect(p.t).toBeNull();
+    expect(p.lowConfidence).toContain('only 1 observed record');
+    expect(p.method).toMatch(/^none/);
   });
 
-  const observations = fc.array(
+  it('flags identical costs below 100 records: a rare cost could hide', () => {
+    const p = projectOf(many(Array.from({ length: 50 }, () => 1.23)), 1000);
+    expect(p.upper).toBe(p.projected);
+    expect(p.lowConfidence).toContain('fewer than 1 record in 22');
+    const sure = projectOf(many(Array.from({ length: 100 }, () => 1.23)), 1000);
+    expect(sure.upper).toBe(sure.projected);
+    expect(sure.lowConfidence).toBeNull();
+  });
+
+  it('flags fewer than 10 observations with what would fix it', () => {
+    const p = projectOf(many([1, 2, 3, 4, 5]), 100);
+    expect(p.upper).toBeGreaterThan(p.projected);
+    expect(p.lowConfidence).toMatch(/only 5 observed records.*sample-size/);
+  });
+
+  it('gives no bound from usage metrics, and says so', () => {
+    const estimate = estimateFromTotals({
+      runs: 4,
+      providerCredits: 10,
+      executions: 40,
+      executionCharge: 0.01,
+      byAction: [],
+    });
+    const p = project({
+      estimate,
+      observations: [],
+      recordCount: 10,
+      confidence: 0.9,
+      sampleOfBatch: false,
+    });
+    expect(p.projected).toBeCloseTo(26, 10);
+    expect(p.upper).toBe(p.projected);
+    expect(p.lowConfidence).toContain('usage metrics give totals only');
+  });
+
+  it('is the same computation as the public projectBatch', () => {
+    const list = many([0.4, 1.1, 0.7, 3.9, 0.2, 2.5, 0.9, 1.6, 0.3, 5.2, 1.4]);
+    const p = projectOf(list, 5000);
+    const q = projectBatch({
+      observations: list.map((o) => ({ cost: observationCost(o) })),
+      recordCount: 5000,
+      confidence: 0.9,
+      sampleOfBatch: false,
+    });
+    expect(q).toEqual({
+      projected: p.projected,
+      upper: p.upper,
+      lowConfidence: p.lowConfidence,
+      method: p.method,
+    });
+  });
+
+  it('rejects input it cannot bound', () => {
+    const base = {
+      observations: [{ cost: 1 }],
+      recordCount: 10,
+      confidence: 0.9,
+      sampleOfBatch: false,
+    };
+    expect(() => projectBatch({ ...base, confidence: 1 })).toThrow(RangeError);
+    expect(() => projectBatch({ ...base, recordCount: 1.5 })).toThrow(RangeError);
+    expect(() => projectBatch({ ...base, observations: [{ cost: Number.NaN }] })).toThrow(
+      RangeError,
+    );
+  });
+
+  const costs = fc.array(
     fc.record({
       credits: fc.double({ min: 0, max: 1000, noNaN: true }),
       executions: fc.integer({ min: 0, max: 500 }),
+      hit: fc.boolean(),
     }),
     { minLength: 1, maxLength: 60 },
   );
+  const withNodes = (list: { credits: number; executions: number; hit: boolean }[]) =>
+    list.map((o) =>
+      obs(o.hit ? o.credits + 7 : o.credits, o.executions, 'success', [
+        { key: 'model', kind: 'agent', credits: o.credits, executions: 1 },
+        { key: 'enrich', kind: 'connector', credits: o.hit ? 7 : 0, executions: 1 },
+      ]),
+    );
 
-  it('scales linearly in record count, and the bound is never below the projection', () => {
+  it('scales the projection linearly; the bound is finite and never below it', () => {
     fc.assert(
       fc.property(
-        observations,
+        costs,
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.double({ min: 0.5, max: 0.999, noNaN: true }),
-        (list, n, confidence) => {
-          const e = estimateFromObservations(
-            'history',
-            list.map((o) => obs(o.credits, o.executions)),
+        fc.boolean(),
+        (list, n, confidence, sampleOfBatch) => {
+          const observations = withNodes(list);
+          const one = projectOf(observations, 1, confidence);
+          const p = projectOf(observations, n, confidence, sampleOfBatch);
+          expect(p.projected).toBeCloseTo(n * one.projected, 6);
+          expect(p.upper).toBeGreaterThanOrEqual(p.projected);
+          expect(Number.isFinite(p.upper)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('is monotone in confidence', () => {
+    fc.assert(
+      fc.property(
+        costs,
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+        fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+        fc.boolean(),
+        (list, n, c1, c2, sampleOfBatch) => {
+          const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
+          const observations = withNodes(list);
+          const a = projectOf(observations, n, lo, sampleOfBatch).upper;
+          const b = projectOf(observations, n, hi, sampleOfBatch).upper;
+          expect(b).toBeGreaterThanOrEqual(a * (1 - 1e-9));
+        },
+      ),
+    );
+  });
+
+  it('equals the projection exactly when every record costs the same', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+        fc.boolean(),
+        (cost, n, records, confidence, sampleOfBatch) => {
+          const observations = many(Array.from({ length: n }, () => cost));
+          const p = projectOf(observations, records, confidence, sampleOfBatch);
+          expect(p.upper).toBe(p.projected);
+        },
+      ),
+    );
+  });
+});
+
+describe('hitCountUpper', () => {
+  it('is the exact conditional bound, checked by hand on a small case', () => {
+    // 0 hits in 2 observed, 2 to come: P(0 of 2 | y hits among all 4) = C(4−y, 2)/C(4, 2) =
+    // 1, 1/2, 1/6, 0 for y = 0…3, so y = 2 is the last that 10% does not rule out, and 1 at 20%.
+    expect(hitCountUpper(0, 2, 2, 0.9)).toBe(2);
+    expect(hitCountUpper(0, 2, 2, 0.8)).toBe(1);
+    expect(hitCountUpper(2, 2, 5, 0.9)).toBe(5);
+  });
+
+  it('agrees with a direct sum of the hypergeometric terms', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 400 }),
+        (population, k, d, x) => {
+          const successes = k % (population + 1);
+          const draws = d % (population + 1);
+          let direct = 0;
+          for (let i = 0; i <= Math.min(x, draws, successes); i += 1) {
+            if (draws - i > population - successes) continue;
+            direct += Math.exp(
+              logChoose(successes, i) +
+                logChoose(population - successes, draws - i) -
+                logChoose(population, draws),
+            );
+          }
+          expect(hypergeometricCdf(x, population, successes, draws)).toBeCloseTo(
+            Math.min(1, direct),
+            9,
           );
-          const one = project(e, 1, confidence);
-          const many = project(e, n, confidence);
-          expect(many.projected).toBeCloseTo(n * one.projected, 6);
-          expect(many.upper).toBeGreaterThanOrEqual(many.projected);
-          expect(Number.isFinite(many.upper)).toBe(true);
         },
       ),
     );
@@ -138,7 +351,8 @@ describe('decide', () => {
     upper,
     confidence: 0.9,
     t: null,
-    lowConfidence: null,
+    lowConfidence: null as string | null,
+    method: 'test',
   });
 
   it('fails when projected > limit', () => {
@@ -176,6 +390,18 @@ describe('decide', () => {
   it('passes a zero-cost workflow', () => {
     expect(decide(projection(0), balance(0), policy).decision).toBe('pass');
   });
+  it('never passes silently on a low-confidence bound: at least warn, with the reason', () => {
+    const shaky = { ...projection(10), lowConfidence: 'only 3 observed records' };
+    const d = decide(shaky, balance(100), policy);
+    expect(d.decision).toBe('warn');
+    expect(d.reasons[0]).toContain('low confidence, so the gate warns rather than pass');
+    expect(d.reasons).toContain('Low confidence: only 3 observed records.');
+    // It does not soften a failure.
+    expect(decide({ ...shaky, projected: 101 }, balance(100), policy).decision).toBe('fail');
+    expect(decide(projection(10), balance(100), policy).reasons.join(' ')).not.toContain(
+      'Low confidence',
+    );
+  });
 
   const order = { pass: 0, warn: 1, fail: 2 } as const;
   it('is monotone: more budget never makes it worse, more records never make it better', () => {
@@ -196,6 +422,7 @@ describe('decide', () => {
             confidence: 0.9,
             t: 1,
             lowConfidence: null,
+            method: 'test',
           });
           const bal = balance(1e9);
           const [lo, hi] = b1 <= b2 ? [b1, b2] : [b2, b1];
@@ -211,7 +438,6 @@ describe('decide', () => {
     );
   });
 });
-
 
 describe('adviseCargoLevers', () => {
   it('names only the levers the data supports, with the numbers', () => {
@@ -275,11 +501,12 @@ describe('adviseCargoLevers', () => {
 });
 
 describe('buildReceipt', () => {
-  const estimate = estimateFromObservations('history', [
+  const observed = [
     obs(1, 2, 'success', [{ key: 'enrich', kind: 'connector', credits: 1, executions: 2 }]),
     obs(1, 2, 'success', [{ key: 'enrich', kind: 'connector', credits: 1, executions: 2 }]),
-  ]);
-  const projection = project(estimate, 100, 0.9);
+  ];
+  const estimate = estimateFromObservations('history', observed);
+  const projection = projectOf(observed, 100);
   const outcome = {
     batchUuid: 'b',
     status: 'success',
@@ -304,7 +531,11 @@ describe('buildReceipt', () => {
 
   it('explains a divergence by the nodes that cost more', () => {
     const r = buildReceipt(
-      { ...outcome, actual: 50.2, byNode: [{ key: 'enrich', credits: 50, executions: 20, cost: 50.2 }] },
+      {
+        ...outcome,
+        actual: 50.2,
+        byNode: [{ key: 'enrich', credits: 50, executions: 20, cost: 50.2 }],
+      },
       estimate,
       projection,
     );

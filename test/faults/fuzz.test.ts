@@ -173,8 +173,15 @@ describe('mutated API answers', () => {
           ),
         );
         if (!answer || answer.runs.length === 0) return;
-        const estimate = estimateFromObservations('history', answer.runs.map(observeRun));
-        const projection = project(estimate, 1000, 0.9);
+        const observations = answer.runs.map(observeRun);
+        const estimate = estimateFromObservations('history', observations);
+        const projection = project({
+          estimate,
+          observations,
+          recordCount: 1000,
+          confidence: 0.9,
+          sampleOfBatch: false,
+        });
         const gate = decide(
           projection,
           { remaining: 900, overageAllowed: false, unit: 'credits' },

@@ -67,6 +67,8 @@ export interface CargoHarness {
   interrupt: AbortController;
   /** Every wait the provider asked for, in ms. */
   sleeps: number[];
+  /** The waits between clean-up retries (those the interrupt does not cut short), in ms. */
+  cleanupSleeps: number[];
   /** Called after each sleep (a test interrupts mid-watch from here). */
   onSleep: (count: number) => void;
 }
@@ -83,6 +85,7 @@ export function cargoHarness(
     lines,
     interrupt,
     sleeps: [],
+    cleanupSleeps: [],
     onSleep: () => undefined,
   };
   const context: ProviderContext = {
@@ -91,6 +94,7 @@ export function cargoHarness(
     now: () => cargo.model.now(),
     sleep: (ms, signal) => {
       harness.sleeps.push(ms);
+      if (signal !== interrupt.signal) harness.cleanupSleeps.push(ms);
       if (!signal.aborted) cargo.model.advance(ms);
       harness.onSleep(harness.sleeps.length);
       return Promise.resolve();

@@ -260,8 +260,7 @@ describe('outcomeOf', () => {
         reasons: ['The gate could not read the Cargo API (server).'],
       }),
     );
-    expect(outcome.message).toBe(
-      'The gate could not read the Cargo API (server). Cargo API answered 503',
-    );
+    expect(outcome.message).toBe('Cargo API answered 503');
+    expect(outcome.annotation.title).toBe('Batch cost gate could not check');
   });
 });

@@ -138,7 +138,13 @@ export function fixedReport(
   };
   const observations = fixedObservations(options.slug);
   const estimate = estimateFromObservations('history', observations);
-  const projection = project(estimate, records, settings.confidence);
+  const projection = project({
+    estimate,
+    observations,
+    recordCount: records,
+    confidence: settings.confidence,
+    sampleOfBatch: false,
+  });
   const balance = {
     remaining,
     overageAllowed: false,
@@ -152,7 +158,13 @@ export function fixedReport(
     ? buildReceipt(
         { hardCap: gate.limit, ...batch },
         estimate,
-        project(estimate, batch.runsCount, 0.9),
+        project({
+          estimate,
+          observations,
+          recordCount: batch.runsCount,
+          confidence: 0.9,
+          sampleOfBatch: false,
+        }),
       )
     : null;
   return buildReport({
@@ -179,7 +191,13 @@ export function fixedReport(
 export function veniceReport(records: number, remaining: number): Report {
   const observations = veniceObservations();
   const estimate = estimateFromObservations('history', observations);
-  const projection = project(estimate, records, DEFAULT_SETTINGS.confidence);
+  const projection = project({
+    estimate,
+    observations,
+    recordCount: records,
+    confidence: DEFAULT_SETTINGS.confidence,
+    sampleOfBatch: false,
+  });
   const balance = {
     remaining,
     overageAllowed: false,

@@ -4,15 +4,10 @@
 // see end, so no batch the gate started goes on spending unwatched.
 import type { BatchOutcome } from '../../engine/receipt.js';
 import { describeError, type ErrorKind, GateError } from '../../shared/errors.js';
-import {
-  type BatchGuard,
-  type BatchData as LaunchData,
-  LaunchError,
-  type LaunchOptions,
-  type ProviderContext,
-} from '../provider.js';
+import { LaunchError, type ProviderContext } from '../provider.js';
 import type { BatchData, CargoClient } from './client.js';
 import { billedCredits } from './cost.js';
+import { SpendPace } from './poll-schedule.js';
 import type { Batch, BatchStatus } from './schemas.js';
 
 /** The statuses after which a batch neither runs nor bills (reference: `Batch`). */
@@ -32,8 +27,17 @@ const AMBIGUOUS: ReadonlySet<ErrorKind> = new Set([
   // The job was interrupted while the create was in flight: it may have arrived.
   'cancelled',
 ]);
-/** Clean-up failures worth retrying: the service, or the way to it, may recover. */
-const TRANSIENT: ReadonlySet<ErrorKind> = new Set(['timeout', 'network', 'server', 'rate-limited']);
+/**
+ * Clean-up failures worth retrying: the service, or the way to it, may recover. A 404 is among
+ * them because the batch is known to exist (the gate created it): a gateway or a deploy answered.
+ */
+const TRANSIENT: ReadonlySet<ErrorKind> = new Set([
+  'timeout',
+  'network',
+  'server',
+  'rate-limited',
+  'not-found',
+]);
 /** How long a failing clean-up call (a cancel) is retried before the gate says it could not. */
 export const CLEANUP_RETRY_MS = 30_000;
 const CLEANUP_FIRST_DELAY_MS = 1_000;
@@ -60,7 +64,12 @@ export interface WatchPlan {
   cap: number;
   /** Bound on the watch; past it the batch is cancelled (`Infinity`: no bound). */
   timeoutMs: number;
-  /** Wait before the next poll, from the time elapsed and the previous wait. */
+  /** The input that sets the bound, for the log (`batch-timeout-minutes`). */
+  timeoutInput: string;
+  /**
+   * Base wait before the next poll, from the time elapsed and the previous wait; once spend is
+   * seen, the watcher waits less when the cap comes closer (`SpendPace`).
+   */
   interval: (elapsedMs: number, previousMs: number | undefined) => number;
   /** Says how it is going after each poll (a progress line). */
   report: (progress: BatchProgress, elapsedMs: number) => void;
@@ -71,6 +80,8 @@ interface Watch {
   started: number;
   cap: number;
   last: BatchProgress;
+  /** For the log: what set the time bound. */
+  timeoutInput?: string;
 }
 
 export interface WatcherDeps {
@@ -85,11 +96,15 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Creates, watches and stops Cargo batches. */
 export class CargoBatchWatcher {
+  /** Every batch this watcher created (or found behind a lost answer): the gate's own. */
+  readonly created = new Set<string>();
+
   constructor(private readonly deps: WatcherDeps) {}
 
   /**
    * Starts a batch of `size` records (undefined when not known). When the answer is lost, finds
-   * the batch the call may have started and cancels it before rethrowing.
+   * the batch the call may have started and cancels it: a `LaunchError` then names it, so the
+   * report and the outputs do; else the failure is rethrown as it came.
    */
   async create(
     data: BatchData,
@@ -102,12 +117,14 @@ export class CargoBatchWatcher {
     }
     const since = context.now();
     try {
-      return await client.createBatch({ workflowUuid, data });
+      const batch = await client.createBatch({ workflowUuid, data });
+      this.created.add(batch.uuid);
+      return batch;
     } catch (error) {
-      if (error instanceof GateError && AMBIGUOUS.has(error.kind)) {
-        await this.cancelOrphans({ since, until: context.now(), ...expected });
-      }
-      throw error;
+      if (!(error instanceof GateError && AMBIGUOUS.has(error.kind))) throw error;
+      const orphan = await this.cancelOrphans({ since, until: context.now(), ...expected });
+      if (orphan === undefined) throw error;
+      throw await this.lostCreate(orphan, error);
     }
   }
 
@@ -121,6 +138,7 @@ export class CargoBatchWatcher {
       started: this.deps.context.now(),
       cap: plan.cap,
       last: { batch, spent: 0, byNode: [] },
+      timeoutInput: plan.timeoutInput,
     };
     let reason: StopReason | null;
     try {
@@ -174,12 +192,17 @@ export class CargoBatchWatcher {
   /** Polls until the batch ends (null) or a reason to stop it comes up. */
   private async poll(w: Watch, plan: WatchPlan): Promise<StopReason | null> {
     const { context } = this.deps;
-    let interval: number | undefined;
+    const pace = new SpendPace(w.started);
+    let base: number | undefined;
     for (;;) {
-      interval = plan.interval(this.elapsed(w), interval);
-      await context.sleep(interval, context.signal);
+      const elapsed = this.elapsed(w);
+      base = plan.interval(elapsed, base);
+      // Never sleep past the time bound: the batch is stopped at it, not a poll later.
+      const wait = Math.min(pace.nextWait(base, elapsed, plan.cap), plan.timeoutMs - elapsed);
+      await context.sleep(Math.max(0, wait), context.signal);
       if (context.signal.aborted) return 'interrupted';
       w.last = await this.progress(w.last.batch.uuid);
+      pace.observe(context.now(), w.last.spent);
       plan.report(w.last, this.elapsed(w));
       if (TERMINAL_STATUSES.has(w.last.batch.status)) return this.ended(w.last.batch);
       if (w.last.spent >= plan.cap) return 'hard-cap';
@@ -243,8 +266,11 @@ export class CargoBatchWatcher {
     }
   }
 
-  /** Cancels the unfinished batches of the workflow that a lost create may have started. */
-  private async cancelOrphans(lost: OrphanSearch): Promise<void> {
+  /**
+   * Cancels the unfinished batches of the workflow that a lost create may have started; returns
+   * the first one, stopped (a `LaunchError` when it could not be), or undefined when none exists.
+   */
+  private async cancelOrphans(lost: OrphanSearch): Promise<Watch | undefined> {
     const { log } = this.deps.context;
     let orphans: Batch[];
     try {
@@ -255,18 +281,36 @@ export class CargoBatchWatcher {
       log.warning(
         `Could not check for a batch started by the failed request: ${describeError(error)}. Check the workflow's batches in Cargo.`,
       );
-      return;
+      return undefined;
     }
     const failures: LaunchError[] = [];
+    const stopped: Watch[] = [];
     for (const batch of orphans) {
+      this.created.add(batch.uuid);
       const w: Watch = {
         started: lost.since,
         cap: lost.cap,
         last: { batch, spent: 0, byNode: [] },
       };
-      await this.stop(w, 'watch-failed').catch((error: LaunchError) => failures.push(error));
+      await this.stop(w, 'watch-failed').then(
+        () => stopped.push(w),
+        (error: LaunchError) => failures.push(error),
+      );
     }
     if (failures[0]) throw failures[0];
+    return stopped[0];
+  }
+
+  /** The failure of a create whose batch was found and cancelled: names the batch and its spend. */
+  private async lostCreate(w: Watch, cause: GateError): Promise<LaunchError> {
+    // Best effort: what the cancelled batch spent before it was found.
+    w.last = await this.progress(w.last.batch.uuid, true).catch(() => w.last);
+    const message = `The answer to the batch creation was lost (${describeError(cause)}), but Cargo had started batch ${w.last.batch.uuid}: it was cancelled after spending ${fmt(w.last.spent)} credits.`;
+    return new LaunchError(cause.kind, message, {
+      outcome: this.outcome(w, 'watch-failed'),
+      stopped: true,
+      cause,
+    });
   }
 
   private async findOrphans(lost: OrphanSearch): Promise<Batch[]> {
@@ -335,70 +379,11 @@ function stopLine(w: Watch, reason: StopReason, elapsedMs: number, cause: unknow
   const spent = `${fmt(w.last.spent)} credits`;
   if (reason === 'hard-cap') return `Spent ${spent}, at or past the cap of ${fmt(w.cap)}`;
   if (reason === 'timeout') {
-    return `Still running after ${Math.round(elapsedMs / 1000)} s and ${spent}, past the watch's time bound`;
+    const bound = w.timeoutInput ?? "the watch's time bound";
+    return `Still running after ${Math.round(elapsedMs / 1000)} s and ${spent}, past ${bound}`;
   }
   if (reason === 'interrupted') return `Interrupted after ${spent}`;
   return cause === undefined
     ? 'The creation answer was lost'
     : `Lost sight of the batch (${describeError(cause)})`;
-}
-
-/** Cargo advises polling batches every ~5 s, and every 10–15 s after the first minute. */
-export function batchPollInterval(elapsedMs: number): number {
-  if (elapsedMs < 60_000) return 5_000;
-  return elapsedMs < 300_000 ? 10_000 : 15_000;
-}
-
-/** Records a batch's data lists, when it lists them (a segment or filter is sized by Cargo). */
-function recordsIn(data: BatchData): number | undefined {
-  if (data.kind === 'records' && Array.isArray(data.records)) return data.records.length;
-  if (data.kind === 'recordIds' && Array.isArray(data.ids)) return data.ids.length;
-  return undefined;
-}
-
-/** Launches a Cargo batch and watches its spend, cancelling it at the hard cap or on interrupt. */
-export class CargoBatchGuard implements BatchGuard {
-  constructor(
-    private readonly deps: WatcherDeps,
-    private readonly watcher = new CargoBatchWatcher(deps),
-  ) {}
-
-  /** Counts a segment's or filter's records with a free preview (nothing runs). */
-  async sizePool(data: LaunchData): Promise<number> {
-    const { count } = await this.deps.client.previewBatch({
-      workflowUuid: this.deps.workflowUuid,
-      data,
-    });
-    this.deps.context.log.info(`Sized the pool with a batch preview (free): ${count} records.`);
-    return count;
-  }
-
-  /**
-   * Creates the batch, then (unless detached) watches it to the end, the hard cap, or
-   * `timeoutMs` when given (`batch-timeout-minutes`).
-   */
-  async run(
-    data: LaunchData,
-    options: LaunchOptions & { timeoutMs?: number },
-  ): Promise<BatchOutcome> {
-    const { context } = this.deps;
-    const batch = await this.watcher.create(data, { size: recordsIn(data), cap: options.hardCap });
-    context.log.info(`Launched batch ${batch.uuid} (hard cap ${fmt(options.hardCap)} credits).`);
-    if (options.detach) {
-      context.log.info(`detach: leaving batch ${batch.uuid} running.`);
-      return this.watcher.leave(batch, options.hardCap);
-    }
-    return this.watcher.watch(batch, {
-      cap: options.hardCap,
-      timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
-      interval: (elapsedMs) => (context.batchPollIntervalMs ?? batchPollInterval)(elapsedMs),
-      report: (p, elapsedMs) => context.log.info(progressLine(p, elapsedMs)),
-    });
-  }
-}
-
-function progressLine({ batch, spent }: BatchProgress, elapsedMs: number): string {
-  const done = batch.executedRunsCount;
-  const projectedFinal = done > 0 ? (spent / done) * batch.runsCount : spent;
-  return `Batch ${batch.uuid}: ${done}/${batch.runsCount} runs done, ${fmt(spent)} credits spent, ~${fmt(projectedFinal)} projected at this rate (${Math.round(elapsedMs / 1000)} s).`;
 }

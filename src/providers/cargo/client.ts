@@ -198,14 +198,23 @@ export class CargoClient {
     ).batch;
   }
 
-  /** 12. One page of batches; `cleanup` sends it even after an interrupt, in one attempt. */
+  /**
+   * 12. One page of batches; `cleanup` sends it even after an interrupt, in one attempt; `signal`
+   * gives up this request alone.
+   */
   async listBatches(
     filter: BatchesFilter & { limit?: number; offset?: number },
-    options: { cleanup?: boolean } = {},
+    options: { cleanup?: boolean; signal?: AbortSignal } = {},
   ): Promise<s.Batch[]> {
+    const req: HttpRequest = {
+      method: 'GET',
+      path: '/orchestration/batches/list',
+      query: { ...filter },
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
     return (
       await this.call(
-        { method: 'GET', path: '/orchestration/batches/list', query: { ...filter } },
+        req,
         s.batchesListAnswer,
         options.cleanup === true ? this.cleanupHttp : this.http,
       )
@@ -267,7 +276,7 @@ export class CargoClient {
   /** Every batch matching `filter`, paging until a short page or `cap`. */
   async listAllBatches(
     filter: BatchesFilter,
-    options: { cap?: number; pageSize?: number; cleanup?: boolean } = {},
+    options: { cap?: number; pageSize?: number; cleanup?: boolean; signal?: AbortSignal } = {},
   ): Promise<s.Batch[]> {
     const cap = options.cap ?? 500;
     const pageSize = Math.min(options.pageSize ?? 100, cap);
@@ -275,7 +284,10 @@ export class CargoClient {
     for (let offset = 0; batches.length < cap; offset += pageSize) {
       const page = await this.listBatches(
         { ...filter, limit: pageSize, offset },
-        { cleanup: options.cleanup === true },
+        {
+          cleanup: options.cleanup === true,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
       );
       batches.push(...page);
       if (page.length < pageSize) break;

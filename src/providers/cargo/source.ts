@@ -17,7 +17,8 @@ import {
   type SamplePlan,
   type WindowPlan,
 } from '../provider.js';
-import { CargoBatchGuard, CargoBatchWatcher, type StopReason } from './batch-watcher.js';
+import { CargoBatchWatcher, type StopReason } from './batch-watcher.js';
+import { CargoBatchGuard } from './guard.js';
 import type { CargoClient } from './client.js';
 import { EXECUTION_CHARGE, executionCharge, runCost, runProviderCredits } from './cost.js';
 import type { Batch, Run } from './schemas.js';
@@ -196,35 +197,30 @@ export class CargoSource implements Provider {
       );
     }
     const records = plan.records;
-    const batch = await this.watcher.create(
-      { kind: 'records', records },
-      { size: records.length, cap: plan.maxCredits },
-    );
+    const batch = await this.watcher
+      .create({ kind: 'records', records }, { size: records.length, cap: plan.maxCredits })
+      .catch(unwrapStopped);
     this.context.log.info(
-      `Sample: started batch ${batch.uuid} with ${records.length} records (cap ${fmt(plan.maxCredits)} credits, ${Math.round(plan.timeoutMs / 60_000)} min).`,
+      `Sample: started batch ${batch.uuid} with ${records.length} records (cap ${fmt(plan.maxCredits)} credits, ${minutes(plan.timeoutMs)}).`,
     );
     return this.observeSample(await this.watchSample(batch, plan), plan);
   }
 
   private async watchSample(batch: Batch, plan: SamplePlan): Promise<BatchOutcome> {
     const { log } = this.context;
-    try {
-      return await this.watcher.watch(batch, {
+    const bound = minutes(plan.timeoutMs);
+    return this.watcher
+      .watch(batch, {
         cap: plan.maxCredits,
         timeoutMs: plan.timeoutMs,
+        timeoutInput: 'sample-timeout-minutes',
         interval: this.context.pollIntervalMs ?? defaultPollInterval,
         report: (p, elapsedMs) =>
           log.info(
-            `Sample: ${p.batch.executedRunsCount}/${plan.records.length} runs done, ${fmt(p.spent)} credits so far (${Math.round(elapsedMs / 1000)} s).`,
+            `Sample: ${p.batch.executedRunsCount}/${plan.records.length} runs done, ${fmt(p.spent)} credits so far (cap ${fmt(plan.maxCredits)}); ${Math.round(elapsedMs / 1000)} s of ${bound} (sample-timeout-minutes).`,
           ),
-      });
-    } catch (error) {
-      // A sample stopped cleanly after an API failure is an API failure like any other
-      // (on-api-error applies); one that could not be stopped stays a LaunchError and fails the step.
-      if (error instanceof LaunchError && error.stopped && isApiError(error.cause))
-        throw error.cause;
-      throw error;
-    }
+      })
+      .catch(unwrapStopped);
   }
 
   /** The estimate from the sample's finished runs, or why there is none. */
@@ -261,6 +257,19 @@ export class CargoSource implements Provider {
       sample,
     };
   }
+}
+
+/**
+ * A sample stopped cleanly after an API failure is an API failure like any other (on-api-error
+ * applies); one that could not be stopped stays a `LaunchError` and fails the step.
+ */
+function unwrapStopped(error: unknown): never {
+  if (error instanceof LaunchError && error.stopped && isApiError(error.cause)) throw error.cause;
+  throw error;
+}
+
+function minutes(ms: number): string {
+  return `${fmt(ms / 60_000)} min`;
 }
 
 /** Why a sample gave nothing to estimate from, and what to do about it. */

@@ -16,6 +16,8 @@ export interface VeniceClientOptions {
   onRequest?: HttpClientOptions['onRequest'];
   /** Aborts requests in flight when the job is interrupted. */
   signal?: AbortSignal;
+  /** The most pages one ledger read follows; tests lower it. Default `MAX_LEDGER_PAGES`. */
+  maxPages?: number;
 }
 
 export interface LedgerWindow {
@@ -27,15 +29,29 @@ export interface LedgerWindow {
 
 const PAGE_SIZE = 1000;
 const LEGACY_LIMIT = 500;
+/**
+ * The most pages one ledger read follows: 2,000 pages of 1,000 entries, 2 million ledger entries
+ * (about a million requests at two entries each) — more than a window the gate learns from should
+ * hold, and still only minutes of reading. A server whose cursor never ends (one answered 71,320
+ * page requests in 30 s) is stopped here instead of being read until the job's timeout.
+ */
+export const MAX_LEDGER_PAGES = 2_000;
+
+type HistoryPage = { data: s.LedgerEntry[]; nextCursor: string | null };
 
 /** Venice's billing API. Few failed calls: Venice blocks a key for 30 s after too many non-2xx. */
 export class VeniceClient {
   readonly http: HttpClient;
   private readonly log: Log;
+  private readonly maxPages: number;
+  /** The base URL's path (`/api/v1`), so errors name an endpoint as the HTTP layer does. */
+  private readonly basePath: string;
   private warnedRetired = false;
 
   constructor(options: VeniceClientOptions) {
     this.log = options.log;
+    this.maxPages = options.maxPages ?? MAX_LEDGER_PAGES;
+    this.basePath = new URL(options.apiUrl).pathname.replace(/\/+$/, '');
     const rest: Partial<HttpClientOptions> = {};
     if (options.timeoutMs !== undefined) rest.timeoutMs = options.timeoutMs;
     if (options.totalTimeoutMs !== undefined) rest.totalTimeoutMs = options.totalTimeoutMs;
@@ -88,31 +104,66 @@ export class VeniceClient {
 
   /**
    * The ledger in a window, page by page (cursor pages of `GET /billing/usage-history`, ascending).
-   * A generator, so a caller aggregates each page and never holds the whole ledger.
+   * A generator, so a caller aggregates each page and never holds the whole ledger. A cursor seen
+   * before, or a next page past `maxPages`, ends the read with an `invalid-response` error.
    */
   async *ledger(window: LedgerWindow): AsyncGenerator<s.LedgerEntry[]> {
+    const seen = new Set<string>();
     let cursor: string | null = null;
-    do {
-      // A continuation sends the cursor and nothing else; the filters ride inside it.
-      const query: Record<string, string | number> = cursor
-        ? { cursor }
-        : {
-            startTimestamp: window.start.toISOString(),
-            endTimestamp: window.end.toISOString(),
-            pageSize: PAGE_SIZE,
-          };
-      let page: { data: s.LedgerEntry[]; nextCursor: string | null };
-      try {
-        page = await this.http.json(
-          { method: 'GET', path: '/billing/usage-history', query },
-          s.usageHistoryAnswer,
-        );
-      } catch (error) {
-        throw this.explain(error);
-      }
+    for (let pages = 1; ; pages += 1) {
+      const page = await this.historyPage(window, cursor);
+      if (page.nextCursor !== null) this.checkCursor(page.nextCursor, seen, pages);
       yield page.data;
+      if (page.nextCursor === null) return;
       cursor = page.nextCursor;
-    } while (cursor !== null);
+    }
+  }
+
+  private async historyPage(window: LedgerWindow, cursor: string | null): Promise<HistoryPage> {
+    // A continuation sends the cursor and nothing else; the filters ride inside it.
+    const query: Record<string, string | number> = cursor
+      ? { cursor }
+      : {
+          startTimestamp: window.start.toISOString(),
+          endTimestamp: window.end.toISOString(),
+          pageSize: PAGE_SIZE,
+        };
+    try {
+      return await this.http.json(
+        { method: 'GET', path: '/billing/usage-history', query },
+        s.usageHistoryAnswer,
+      );
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  /** Refuses a cursor that would read the same pages again, or read past the page bound. */
+  private checkCursor(next: string, seen: Set<string>, pages: number): void {
+    if (seen.has(next)) {
+      throw this.endlessLedger(
+        '/billing/usage-history',
+        `answered a next cursor it had already given (after page ${pages}); following it would read the same pages forever. Retry later, or estimate from a sample`,
+      );
+    }
+    seen.add(next);
+    if (pages >= this.maxPages) throw this.pastPageBound('/billing/usage-history');
+  }
+
+  private pastPageBound(path: string): ApiError {
+    return this.endlessLedger(
+      path,
+      `still had a next page after ${this.maxPages.toLocaleString('en-US')} pages, the most the gate reads. If the window really holds that much usage, shorten history-window-days`,
+    );
+  }
+
+  private endlessLedger(path: string, what: string): ApiError {
+    const endpoint = `GET ${this.basePath}${path}`;
+    return new ApiError('invalid-response', `Venice API ${endpoint} ${what}.`, {
+      endpoint,
+      method: 'GET',
+      status: 200,
+    });
   }
 
   /**
@@ -154,6 +205,7 @@ export class VeniceClient {
       // The legacy endStart is inclusive; keep the window's end exclusive like usage-history.
       yield answer.data.filter((e) => Date.parse(e.timestamp) < window.end.getTime());
       if (page >= answer.pagination.totalPages) return;
+      if (page >= this.maxPages) throw this.pastPageBound('/billing/usage');
     }
   }
 }

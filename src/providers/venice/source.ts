@@ -1,11 +1,17 @@
-import { spawn } from 'node:child_process';
 import { emptyEstimate, estimateFromObservations } from '../../engine/estimate.js';
 import type { CostPart, Observation } from '../../engine/observation.js';
 import { ApiError, GateError } from '../../shared/errors.js';
 import type { BalanceReport, EstimateOutcome } from '../../engine/evidence.js';
 import type { Log } from '../../shared/log.js';
-import type { ProviderContext, Provider, SampleCapability, WindowPlan } from '../provider.js';
+import type {
+  ProviderContext,
+  Provider,
+  SampleCapability,
+  SamplePlan,
+  WindowPlan,
+} from '../provider.js';
 import type { LedgerWindow, VeniceClient } from './client.js';
+import { runInProcessGroup } from './sample-command.js';
 import type { LedgerEntry } from './schemas.js';
 
 const DAY_MS = 86_400_000;
@@ -46,7 +52,7 @@ export class VeniceSource implements Provider {
         deps.sampleCommand === undefined
           ? 'estimate-from sample for Venice needs sample-command: the command that processes the first sample-size records.'
           : undefined,
-      run: () => this.fromSample(deps.context.signal),
+      run: (plan) => this.fromSample(plan, deps.context.signal),
     };
   }
 
@@ -164,11 +170,11 @@ export class VeniceSource implements Provider {
   }
 
   /** Runs sample-command, waits for the ledger to settle, and reads what the sample debited. */
-  private async fromSample(signal: AbortSignal): Promise<EstimateOutcome> {
+  private async fromSample(plan: SamplePlan, signal: AbortSignal): Promise<EstimateOutcome> {
     const { sampleSize } = this.deps;
     const { log, now } = this.deps.context;
     const started = now();
-    await this.runSampleCommand(signal);
+    await this.runSampleCommand(plan, signal);
     const finished = now();
     await this.waitForLedger(signal);
     // The window covers the command's run; entries are stamped when the request ran.
@@ -207,19 +213,25 @@ export class VeniceSource implements Provider {
     };
   }
 
-  private async runSampleCommand(signal: AbortSignal): Promise<void> {
+  /** Runs sample-command in a process group of its own, bounded by sample-timeout-minutes. */
+  private async runSampleCommand(plan: SamplePlan, signal: AbortSignal): Promise<void> {
     const { sampleCommand, sampleSize, recordsFile } = this.deps;
-    if (!sampleCommand)
-      throw new GateError(
-        'estimate',
-        this.sample.missing({ records: [], maxCredits: 0, timeoutMs: 0 }) ?? '',
-      );
-    this.log.info(`Sample: running sample-command for ${sampleSize} records.`);
-    const env = {
-      SAMPLE_SIZE: String(sampleSize),
-      ...(recordsFile ? { RECORDS_FILE: recordsFile } : {}),
-    };
-    await runCommand(sampleCommand, env, signal, this.log);
+    if (!sampleCommand) throw new GateError('estimate', this.sample.missing(plan) ?? '');
+    this.log.info(
+      `Sample: running sample-command for ${sampleSize} records (at most ${fmt(plan.timeoutMs / 60_000)} min: sample-timeout-minutes).`,
+    );
+    await runInProcessGroup({
+      command: sampleCommand,
+      env: {
+        SAMPLE_SIZE: String(sampleSize),
+        ...(recordsFile ? { RECORDS_FILE: recordsFile } : {}),
+      },
+      timeoutMs: plan.timeoutMs,
+      signal,
+      log: this.log,
+      now: this.deps.context.now,
+      sleep: this.deps.context.sleep,
+    });
   }
 
   /** Venice writes ledger entries a little after a request; give them time to appear. */
@@ -233,44 +245,4 @@ export class VeniceSource implements Provider {
       throw new GateError('cancelled', 'Interrupted while waiting for the Venice ledger.');
     }
   }
-}
-
-/** Runs a shell command with extra environment; its output goes to the log. */
-function runCommand(
-  command: string,
-  env: Record<string, string>,
-  signal: AbortSignal,
-  log: Log,
-): Promise<void> {
-  return new Promise((done, reject) => {
-    const child = spawn(command, {
-      shell: true,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const relay = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n'))
-        if (line.trim() !== '') log.info(`  sample-command: ${line}`);
-    };
-    child.stdout.on('data', relay);
-    child.stderr.on('data', relay);
-    const onAbort = () => child.kill('SIGTERM');
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (error) =>
-      reject(new GateError('estimate', `sample-command could not start: ${error.message}`)),
-    );
-    child.on('close', (code) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted)
-        reject(new GateError('cancelled', 'Interrupted while the sample command ran.'));
-      else if (code === 0) done();
-      else
-        reject(
-          new GateError(
-            'estimate',
-            `sample-command exited with code ${code}; fix it, or estimate from history.`,
-          ),
-        );
-    });
-  });
 }

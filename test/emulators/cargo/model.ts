@@ -81,11 +81,38 @@ export interface BatchState {
   uuid: string;
   workflowUuid: string;
   data: unknown;
-  status: 'pending' | 'running' | 'success' | 'cancelled' | 'error';
+  status: 'pending' | 'querying' | 'running' | 'success' | 'cancelled' | 'error';
+  /** Why Cargo ended the batch as `error`. */
+  errorMessage: string | null;
   runUuids: string[];
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** How this batch was told to behave when it was created. */
+  behaviour: BatchBehaviour;
+  /** Cancels refused so far (see `BatchBehaviour.refuseCancels`). */
+  cancelsRefused: number;
+}
+
+/**
+ * How the batches created from now on behave beyond running their records, so tests can meet
+ * what a real workspace does to a batch: spend fast, stall, fail, or not stop when told.
+ */
+export interface BatchBehaviour {
+  /**
+   * Spend this many credits a second (execution charge included), steadily: the records run one
+   * after another, each billing evenly over about a second. The workflow's prices are ignored.
+   */
+  creditsPerSecond?: number;
+  /**
+   * End as `error` with this `errorMessage`, `afterMs` after creation (default 0: before any run
+   * starts, as Cargo does for a workflow with no active release). Runs not started never exist.
+   */
+  endInError?: { message: string; afterMs?: number };
+  /** Stay in `querying`, with no runs and no spend, until cancelled (a segment that never resolves). */
+  stallInQuerying?: boolean;
+  /** Answer this many cancels with a 500 before honouring one (`Infinity`: never stop). */
+  refuseCancels?: number;
 }
 
 export interface UsageEvent {
@@ -132,6 +159,8 @@ export class CargoModel {
   private offsetMs = 0;
   /** Multiplies run durations: 0.1 makes every run ten times faster. */
   durationScale = 1;
+  /** How batches created from now on behave (copied into each batch when it is created). */
+  batchBehaviour: BatchBehaviour = {};
   private readonly nodeUuids = new Map<string, string>();
 
   constructor(fixture: Fixture, options: { seedHistory?: boolean } = {}) {
@@ -233,13 +262,21 @@ export class CargoModel {
   createRun(
     workflow: WorkflowSpec,
     data: Record<string, unknown>,
-    options: { batchUuid?: string; startAt?: number; index?: number } = {},
+    options: {
+      batchUuid?: string;
+      startAt?: number;
+      index?: number;
+      creditsPerSecond?: number;
+    } = {},
   ): RunState {
     const now = this.now();
     const recordId = recordIdOf(data, options.index);
     const startAt = options.startAt ?? now + 20;
     const duration = workflow.runDurationMs * this.durationScale;
-    const { plan, error } = this.planExecutions(workflow, recordId, startAt, duration);
+    const { plan, error } =
+      options.creditsPerSecond === undefined
+        ? this.planExecutions(workflow, recordId, startAt, duration)
+        : { plan: this.planAtRate(workflow, startAt, options.creditsPerSecond), error: null };
     const run: RunState = {
       uuid: randomUUID(),
       workflowUuid: workflow.uuid,
@@ -266,29 +303,74 @@ export class CargoModel {
     records: Record<string, unknown>[],
   ): BatchState {
     const now = this.now();
+    const behaviour = { ...this.batchBehaviour };
     const batch: BatchState = {
       uuid: randomUUID(),
       workflowUuid: workflow.uuid,
       data,
-      status: 'pending',
+      status: behaviour.stallInQuerying ? 'querying' : 'pending',
+      errorMessage: null,
       runUuids: [],
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
+      behaviour,
+      cancelsRefused: 0,
     };
     this.batches.set(batch.uuid, batch);
-    // Runs start in waves of the workspace's concurrency limit.
-    const concurrency = Math.max(1, this.fixture.workspace.maxConcurrentRuns);
-    const wave = workflow.runDurationMs * this.durationScale + 20;
+    // A stalled batch never gets past querying its records: no run is ever created.
+    if (!behaviour.stallInQuerying) this.queueRuns(batch, workflow, records);
+    return batch;
+  }
+
+  /** Creates a batch's runs, each starting when Cargo would start it. */
+  private queueRuns(
+    batch: BatchState,
+    workflow: WorkflowSpec,
+    records: Record<string, unknown>[],
+  ): void {
+    const rate = batch.behaviour.creditsPerSecond;
+    // Runs start in waves of the workspace's concurrency limit; at a set rate, one at a time.
+    const concurrency =
+      rate === undefined ? Math.max(1, this.fixture.workspace.maxConcurrentRuns) : 1;
+    const wave =
+      rate === undefined
+        ? workflow.runDurationMs * this.durationScale + 20
+        : (this.planAtRate(workflow, 0, rate).at(-1)?.finishedAt ?? 1_000);
     records.forEach((record, index) => {
       const run = this.createRun(workflow, record, {
         batchUuid: batch.uuid,
-        startAt: now + 50 + Math.floor(index / concurrency) * wave,
+        startAt: batch.createdAt + 50 + Math.floor(index / concurrency) * wave,
         index,
+        ...(rate === undefined ? {} : { creditsPerSecond: rate }),
       });
       batch.runUuids.push(run.uuid);
     });
-    return batch;
+  }
+
+  /**
+   * A record's executions when the batch spends `rate` credits a second: evenly spaced, each
+   * billing its share (at least the 0.01 execution charge), about a second in all.
+   */
+  planAtRate(workflow: WorkflowSpec, start: number, rate: number): ExecutionState[] {
+    // One execution bills at least 0.01, so slow rates space them further apart.
+    const stepMs = Math.max(100, 10_000 / rate);
+    const count = Math.max(1, Math.round(1_000 / stepMs));
+    const node = workflow.nodes.find((n) => n.kind === 'connector') ?? workflow.nodes[0]!;
+    const credits = Math.max(0, roundCredits((rate * stepMs) / 1_000 - EXECUTION_CHARGE));
+    return Array.from({ length: count }, (_, i) => ({
+      nodeUuid: this.nodeUuid(workflow.uuid, node.slug),
+      nodeSlug: node.slug,
+      nodeKind: node.kind,
+      nodeActionSlug: node.actionSlug,
+      nodeIntegrationSlug: node.integrationSlug ?? null,
+      nodeConnectorUuid: node.integrationSlug ? `conn-${node.integrationSlug}` : null,
+      status: 'success' as const,
+      errorMessage: null,
+      creditsUsedCount: credits,
+      startedAt: start + i * stepMs,
+      finishedAt: start + (i + 1) * stepMs,
+    }));
   }
 
   cancelBatch(batch: BatchState): void {
@@ -308,41 +390,74 @@ export class CargoModel {
     if (!isTerminal(run.status)) this.finishRun(run, 'cancelled', this.now());
   }
 
+  /** Says whether a cancel of `batch` is refused (`BatchBehaviour.refuseCancels`), counting it. */
+  refusesCancel(batch: BatchState): boolean {
+    if (batch.cancelsRefused >= (batch.behaviour.refuseCancels ?? 0)) return false;
+    batch.cancelsRefused += 1;
+    return true;
+  }
+
   /** Brings every run and batch up to the current emulated time. */
   tick(): void {
     const now = this.now();
-    for (const run of this.runs.values()) {
-      if (isTerminal(run.status)) continue;
-      if (now < run.startAt) continue;
-      if (run.status === 'pending') run.status = 'running';
-      while (run.done < run.plan.length && (run.plan[run.done]?.finishedAt ?? Infinity) <= now) {
-        const execution = run.plan[run.done] as ExecutionState;
-        if (!this.bill(run, execution)) {
-          run.plan = run.plan.slice(0, run.done);
-          run.errorMessage = 'Not enough credits.';
-          this.finishRun(run, 'error', execution.finishedAt);
-          break;
-        }
-        run.done += 1;
-        run.updatedAt = execution.finishedAt;
+    for (const batch of this.batches.values()) this.failIfDue(batch, now);
+    for (const run of this.runs.values()) this.advanceRun(run, now);
+    for (const batch of this.batches.values()) this.settleBatch(batch, now);
+  }
+
+  /** Runs a run's executions up to `until`, billing each as it finishes. */
+  private advanceRun(run: RunState, until: number): void {
+    if (isTerminal(run.status) || until < run.startAt) return;
+    if (run.status === 'pending') run.status = 'running';
+    while (run.done < run.plan.length && (run.plan[run.done]?.finishedAt ?? Infinity) <= until) {
+      const execution = run.plan[run.done] as ExecutionState;
+      if (!this.bill(run, execution)) {
+        run.plan = run.plan.slice(0, run.done);
+        run.errorMessage = 'Not enough credits.';
+        this.finishRun(run, 'error', execution.finishedAt);
+        break;
       }
-      if (!isTerminal(run.status) && run.done === run.plan.length) {
-        this.finishRun(run, run.errorMessage ? 'error' : 'success', run.finishAt);
-      }
+      run.done += 1;
+      run.updatedAt = execution.finishedAt;
     }
-    for (const batch of this.batches.values()) {
-      if (batch.status === 'cancelled' || batch.status === 'success' || batch.status === 'error')
-        continue;
-      const runs = batch.runUuids
-        .map((u) => this.runs.get(u))
-        .filter((r): r is RunState => r !== undefined);
-      if (runs.some((r) => r.status !== 'pending')) batch.status = 'running';
-      if (runs.every((r) => isTerminal(r.status))) {
-        batch.status = 'success';
-        batch.finishedAt = Math.max(batch.createdAt, ...runs.map((r) => r.finishedAt ?? 0));
-      }
-      batch.updatedAt = now;
+    if (!isTerminal(run.status) && run.done === run.plan.length) {
+      this.finishRun(run, run.errorMessage ? 'error' : 'success', run.finishAt);
     }
+  }
+
+  /** Ends a batch told to end in error once its time comes: what ran until then stays billed. */
+  private failIfDue(batch: BatchState, now: number): void {
+    const end = batch.behaviour.endInError;
+    if (!end || isTerminal(batch.status)) return;
+    const due = batch.createdAt + (end.afterMs ?? 0);
+    if (now < due) return;
+    const runs = this.runsOf(batch);
+    for (const run of runs) this.advanceRun(run, due);
+    // Runs Cargo had not started never come to exist; the started ones are stopped.
+    const started = runs.filter((r) => r.startAt <= due);
+    for (const run of runs) if (run.startAt > due) this.runs.delete(run.uuid);
+    batch.runUuids = started.map((r) => r.uuid);
+    for (const run of started) if (!isTerminal(run.status)) this.finishRun(run, 'cancelled', due);
+    batch.status = 'error';
+    batch.errorMessage = end.message;
+    batch.finishedAt = due;
+    batch.updatedAt = due;
+  }
+
+  private settleBatch(batch: BatchState, now: number): void {
+    // A stalled batch stays querying until it is cancelled.
+    if (isTerminal(batch.status) || batch.status === 'querying') return;
+    const runs = this.runsOf(batch);
+    if (runs.some((r) => r.status !== 'pending')) batch.status = 'running';
+    if (runs.every((r) => isTerminal(r.status))) {
+      batch.status = 'success';
+      batch.finishedAt = Math.max(batch.createdAt, ...runs.map((r) => r.finishedAt ?? 0));
+    }
+    batch.updatedAt = now;
+  }
+
+  private runsOf(batch: BatchState): RunState[] {
+    return batch.runUuids.map((u) => this.runs.get(u)).filter((r): r is RunState => !!r);
   }
 
   /** Debits one execution: provider credits plus the 0.01 execution charge. False when credits ran out. */

@@ -256,6 +256,7 @@ export const ROUTES: CargoRoute[] = [
       model.tick();
       const batch = batchOf(model, uuid);
       if (isTerminal(batch.status)) refuse(400, 'Batch already finished.', 'batchAlreadyFinished');
+      if (model.refusesCancel(batch)) refuse(500, 'Could not cancel the batch.');
       model.cancelBatch(batch);
       return undefined;
     },

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type Exchange,
   type Fault as LoopbackFault,
+  type FaultHook,
   type LoggedRequest,
   startLoopback,
 } from '../loopback.js';
@@ -17,6 +18,7 @@ import { Refusal, refuse } from './refusal.js';
 import { type RouteId, routeOf } from './routes.js';
 
 export type { RouteId } from './routes.js';
+export type { BatchBehaviour } from './model.js';
 
 export const FIXTURE: Fixture = JSON.parse(
   readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixture.json'), 'utf8'),
@@ -31,6 +33,14 @@ export interface CargoEmulator {
   requests: RecordedRequest[];
   /** Arms a fault on a route for the next `times` requests (default: every request). */
   inject(route: RouteId | '*', fault: Fault, times?: number): void;
+  /**
+   * Loses the answer of the next `times` requests to a route (default: every one): the service
+   * does the work (a batch is created, a cancel is honoured), then the connection drops.
+   */
+  loseAnswers(route: RouteId, times?: number): void;
+  /** Sees every request before the emulator does; a fault it returns answers instead. */
+  intercept(hook: FaultHook<RouteId>): void;
+  /** Disarms injected faults and lost answers. */
   clearFaults(): void;
   /** Latency added to every answer (benchmarks use it to make round trips dominate). */
   setLatency(ms: number): void;
@@ -45,7 +55,14 @@ export interface CargoEmulatorOptions {
   latencyMs?: number;
   /** Fixed port (0, the default, picks a free one). */
   port?: number;
+  /**
+   * How often the workspace's clock moves on its own (ms; 0: only when a request reads it).
+   * Runs finish and bill over time whether or not anyone polls, as on the real service.
+   */
+  clockMs?: number;
 }
+
+const CLOCK_MS = 50;
 
 const BILLING: RouteId[] = ['subscription', 'usage-metrics', 'invoices'];
 
@@ -56,24 +73,41 @@ export async function startCargoEmulator(
   const fixture = options.fixture ?? FIXTURE;
   const model = new CargoModel(fixture, { seedHistory: options.seedHistory ?? true });
   if (options.durationScale !== undefined) model.durationScale = options.durationScale;
-  const server = await startLoopback<RouteId>((exchange) => answer(model, exchange), {
+  const lost = new Map<RouteId, number>();
+  const server = await startLoopback<RouteId>((exchange) => answer(model, exchange, lost), {
     route: (method, url) => routeOf(method, url.pathname)?.route.id,
     onError: answerError,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
   });
+  const clockMs = options.clockMs ?? CLOCK_MS;
+  const clock = clockMs > 0 ? setInterval(() => model.tick(), clockMs) : undefined;
+  // The clock never keeps a test process alive on its own.
+  clock?.unref();
   return {
     url: server.url,
     model,
     requests: server.requests,
     inject: server.inject,
-    clearFaults: server.clearFaults,
+    loseAnswers: (route, times = Infinity) => lost.set(route, times),
+    intercept: server.intercept,
+    clearFaults: () => {
+      lost.clear();
+      server.clearFaults();
+    },
     setLatency: server.setLatency,
-    close: server.close,
+    close: async () => {
+      clearInterval(clock);
+      await server.close();
+    },
   };
 }
 
-function answer(model: CargoModel, { request, url, json }: Exchange<RouteId>): void {
+function answer(
+  model: CargoModel,
+  { request, url, json, res }: Exchange<RouteId>,
+  lost: Map<RouteId, number>,
+): void {
   const found = routeOf(request.method, url.pathname);
   if (!found) return refuse(404, 'Not found', 'routeNotFound');
   authorize(model.fixture, request.headers, found.route.id);
@@ -82,6 +116,13 @@ function answer(model: CargoModel, { request, url, json }: Exchange<RouteId>): v
     url,
     params: found.params,
   });
+  const losing = lost.get(found.route.id) ?? 0;
+  if (losing > 0) {
+    // The work is done; only the answer never arrives (a timeout or a reset on the way back).
+    lost.set(found.route.id, losing - 1);
+    res.socket?.destroy();
+    return;
+  }
   json(200, result);
 }
 

@@ -129,7 +129,7 @@ export function serializeBatch(model: CargoModel, batch: BatchState): Record<str
     temporalWorkflowId: `batch-${batch.uuid}`,
     traceUuid: null,
     data: batch.data,
-    errorMessage: null,
+    errorMessage: batch.errorMessage,
     status: batch.status,
     runsStatus: runs.length === 0 ? null : failed / runs.length > 0.5 ? 'unhealthy' : 'healthy',
     runsCount: runs.length,

@@ -1,8 +1,9 @@
 // A loopback stand-in for Venice's billing API (shared/reference/venice-billing-api.md):
 // balance, usage-history with real cursor semantics, the retired page-based usage (410 with a
 // Link to its successor, or live), usage-analytics, ADMIN vs INFERENCE keys, the failed-request
-// block, CSV pages, fault injection, and an inference stub that debits the ledger. Parameters
-// outside the spec (an unknown `currency`, a cursor with filters) answer 400 as Venice does.
+// block, CSV pages, fault injection (also a usage-history whose cursor never ends), and an
+// inference stub that debits the ledger. Parameters outside the spec (an unknown `currency`, a
+// cursor with filters) answer 400 as Venice does.
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Exchange, type Fault, type LoggedRequest, startLoopback } from '../loopback.js';
 import { type Balances, type Entry, VeniceLedger } from './ledger.js';
@@ -35,6 +36,12 @@ export interface VeniceEmulatorOptions {
    * BUNDLED_CREDITS) or `guide` (the newer billing guide adds EARNED_CREDITS; the default).
    */
   currencies?: 'openapi' | 'guide';
+  /**
+   * A usage-history that never ends, as one seen in the field did: past the last entry it still
+   * answers a `nextCursor` — `repeat`: the cursor it was sent (stuck on its last page); `fresh`: a
+   * new one every time, over empty pages.
+   */
+  endlessCursor?: 'repeat' | 'fresh';
 }
 
 export interface VeniceEmulator {
@@ -205,7 +212,9 @@ function usageHistory(
     page.push(entry);
     last = entry.id;
   }
-  const nextCursor = more ? encodeCursor({ ...state, after: last }) : null;
+  const nextCursor = more
+    ? encodeCursor({ ...state, after: last })
+    : endlessCursor(options, state, last, url.searchParams.get('cursor'));
   if (!(req.headers.accept ?? '').includes('text/csv'))
     return json(200, { data: page.map(wireEntry), nextCursor });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -214,6 +223,19 @@ function usageHistory(
     'content-disposition': `attachment; filename=billing-usage-history-${stamp}.csv`,
     ...(nextCursor ? { 'x-next-cursor': nextCursor } : {}),
   });
+}
+
+/** The cursor after the last page: none, unless the `endlessCursor` fault is on. */
+function endlessCursor(
+  options: VeniceEmulatorOptions,
+  state: CursorState,
+  last: number,
+  sent: string | null,
+): string | null {
+  if (options.endlessCursor === 'repeat') return sent ?? encodeCursor({ ...state, after: last });
+  if (options.endlessCursor === 'fresh')
+    return encodeCursor({ ...state, after: last, n: (state.n ?? 0) + 1 });
+  return null;
 }
 
 /** Where a usage-history page starts, or why the parameters are refused. */

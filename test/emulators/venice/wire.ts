@@ -10,6 +10,8 @@ export interface CursorState {
   c: string | null;
   p: number;
   after: number;
+  /** Pages served past the end (the `endlessCursor: 'fresh'` fault), so each cursor differs. */
+  n?: number;
 }
 
 export function encodeCursor(state: CursorState): string {
