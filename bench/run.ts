@@ -1,6 +1,7 @@
 // `npm run bench`: time to decision and API round trips of the bundled action against the Cargo
 // emulator with a fixed per-request latency (round trips, not this machine's noise, dominate),
-// compared with the official SDK doing the same job. Prints a table, writes bench/results.json.
+// compared with the official SDK doing the same job; and how far past its hard cap a launched
+// batch spends before the gate stops it. Prints a table, writes bench/results.json.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,6 +96,78 @@ const sdkEnv = (emu: CargoEmulator, extra: Record<string, string>) => ({
   WORKFLOW_UUID: wf.uuid,
   ...extra,
 });
+
+/** Credits a second at which case D's batch spends, against its hard cap. */
+const CAP_RATES = [5, 25, 100];
+const HARD_CAP = 50;
+
+interface CapRun {
+  rate: number;
+  spent: number;
+  overshoot: number;
+  target: number;
+  polls: number;
+  cancelAfterCrossingMs: number;
+}
+
+/**
+ * Case D: a batch spending `rate` credits a second, steadily, launched by the bundled action with
+ * hard-cap 50. What the emulator debited is the truth; the target is an overshoot of at most
+ * max(5% of the cap, 2 s of spend at the rate).
+ */
+async function capTightness(rate: number): Promise<CapRun> {
+  const own = await startCargoEmulator({ fixture, latencyMs: LATENCY });
+  try {
+    own.model.batchBehaviour = { creditsPerSecond: rate };
+    const route = fixture.workflows[1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cap-'));
+    const records = join(dir, 'records.ndjson');
+    // Priced from history well under the cap, so the gate launches it; it then spends far more.
+    const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: `cap-${i}` }));
+    writeFileSync(records, lines.join('\n'));
+    const before = own.model.subscription.subscriptionCreditsUsedCount;
+    await timed(
+      own,
+      [join(ROOT, 'dist', 'index.js')],
+      actionEnv(own, {
+        'workflow-uuid': route.uuid,
+        'records-file': records,
+        'run-batch': 'true',
+        'hard-cap': String(HARD_CAP),
+        // The bound on a history of identical records is low-confidence: a warn, still launched.
+        'on-exceed': 'warn',
+      }),
+    );
+    own.model.advance(60_000);
+    const spent = own.model.subscription.subscriptionCreditsUsedCount - before;
+    const cancel = own.requests.find((r) => r.route === 'batches-cancel');
+    return {
+      rate,
+      spent,
+      overshoot: spent - HARD_CAP,
+      target: Math.max(0.05 * HARD_CAP, 2 * rate),
+      polls: own.requests.filter((r) => r.route === 'batches-get').length,
+      cancelAfterCrossingMs: cancel ? cancel.at - crossingOf(own) : NaN,
+    };
+  } finally {
+    await own.close();
+  }
+}
+
+/** When the launched batch's spend reached the hard cap, from the emulator's usage ledger. */
+function crossingOf(own: CargoEmulator): number {
+  const batch = [...own.model.batches.values()][0]!;
+  let spent = 0;
+  const events = own.model.usage
+    .filter((e) => e.at >= batch.createdAt && e.unit !== 'storage.records')
+    .sort((a, b) => a.at - b.at);
+  for (const e of events) {
+    // Provider credits, and 0.01 for every execution (reference fact 1).
+    spent += e.unit === 'billing.credits' ? e.count : e.count * 0.01;
+    if (spent >= HARD_CAP - 1e-9) return e.at;
+  }
+  return NaN;
+}
 
 const emu = await startCargoEmulator({ fixture, latencyMs: LATENCY });
 const results: Record<string, unknown> = {
@@ -256,6 +329,24 @@ try {
   ]);
 } finally {
   await emu.close();
+}
+
+// Case D — cap tightness.
+const capRuns: CapRun[] = [];
+for (const rate of CAP_RATES) capRuns.push(await capTightness(rate));
+results.caseD = {
+  hardCap: HARD_CAP,
+  runs: capRuns,
+  targets: Object.fromEntries(capRuns.map((r) => [r.rate, r.overshoot <= r.target])),
+};
+for (const r of capRuns) {
+  const holds = r.overshoot <= r.target ? 'holds' : 'MISSED';
+  rows.push([
+    `D ${r.rate} credits/s, hard cap ${HARD_CAP}`,
+    `${r.spent.toFixed(1)} credits`,
+    `overshoot ${r.overshoot.toFixed(1)} (target ≤ ${r.target}: ${holds})`,
+    `${r.polls} polls; cancel sent ${Math.round(r.cancelAfterCrossingMs)} ms after the crossing`,
+  ]);
 }
 
 const table = [

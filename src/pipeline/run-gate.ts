@@ -151,11 +151,8 @@ async function decidedReport(
     reserve: config.reserve,
     warnThreshold: config.warnThreshold,
   });
-  const reasons = [...gate.reasons];
-  if (parts.projection.lowConfidence) {
-    reasons.push(`Low confidence: ${parts.projection.lowConfidence}.`);
-  }
-  reasons.push(...notices);
+  // `decide` already names a low-confidence bound among its reasons.
+  const reasons = [...gate.reasons, ...notices];
   const decided = { ...parts, gate, decision: gate.decision, reasons };
   if (!config.runBatch) return buildReport(decided);
   const launch = await launchBatch(provider, {

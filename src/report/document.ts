@@ -185,10 +185,7 @@ function basis(report: Report): Block[] {
   items.push(perRecordLine(report));
   if (Number.isFinite(e.errorShare))
     items.push([`Records that ended in error: ${displayPercent(e.errorShare)}.`]);
-  if (p?.t != null) {
-    const at = `${displayPercent(p.confidence)} with ${e.n - 1} degrees of freedom`;
-    items.push([`Upper bound: one-sided Student-t, t = ${displayNumber(p.t, 3)} at ${at}.`]);
-  }
+  if (p) items.push([`Upper bound: ${p.method}.`]);
   if (p?.lowConfidence) items.push([`⚠️ Low confidence: ${p.lowConfidence}.`]);
   if (s) {
     const stop = s.cancelled ? `, stopped early (${s.cancelled})` : '';

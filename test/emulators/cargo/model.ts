@@ -353,8 +353,8 @@ export class CargoModel {
    * billing its share (at least the 0.01 execution charge), about a second in all.
    */
   planAtRate(workflow: WorkflowSpec, start: number, rate: number): ExecutionState[] {
-    // One execution bills at least 0.01, so slow rates space them further apart.
-    const stepMs = Math.max(100, 10_000 / rate);
+    // One execution bills at least its 0.01 charge, so slow rates space them further apart.
+    const stepMs = Math.max(100, (EXECUTION_CHARGE / rate) * 1_000);
     const count = Math.max(1, Math.round(1_000 / stepMs));
     const node = workflow.nodes.find((n) => n.kind === 'connector') ?? workflow.nodes[0]!;
     const credits = Math.max(0, roundCredits((rate * stepMs) / 1_000 - EXECUTION_CHARGE));
