@@ -75,11 +75,11 @@ function refusal(plan: LaunchPlan, hardCap: number): LaunchResult | undefined {
   }
   if (projection.projected <= hardCap) return undefined;
   // Launching would only buy a batch cancelled part-way, after spending the whole cap.
-  const message = `its projected cost (${fmt(projection.projected)} ${unit}) is above hard-cap (${fmt(hardCap)} ${unit}), so it would be cancelled part-way through. Raise hard-cap or launch fewer records.`;
+  const why = `projected cost (${fmt(projection.projected)} ${unit}) is above hard-cap (${fmt(hardCap)} ${unit}), so it would be cancelled part-way through: raise hard-cap or launch fewer records.`;
   return {
     receipt: null,
-    error: { kind: 'config', message: `The batch was not launched: ${message}` },
-    reasons: [`run-batch: the batch was not launched: ${message}`],
+    error: { kind: 'config', message: `Its ${why}` },
+    reasons: [`run-batch: the batch was not launched: its ${why}`],
   };
 }
 

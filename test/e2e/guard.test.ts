@@ -236,6 +236,19 @@ describe.concurrent(
     };
     const errorLine = (stdout: string) => /^::error::(.*)$/m.exec(stdout)?.[1] ?? '';
 
+    it('row "records-file of 2,000 with record-count 10": a config error before any request', async () => {
+      await withCargo(async (own) => {
+        const result = await runAction({
+          inputs: launching(own, { 'records-file': recordsFile(2_000), 'record-count': '10' }),
+        });
+        expect(result.code).toBe(1);
+        expect(errorLine(result.stdout)).toMatch(
+          /Input 'record-count': is 10, but run-batch would launch the 2000 records of records-file/,
+        );
+        expect(own.requests).toHaveLength(0);
+      });
+    }, 60_000);
+
     it('row "stuck in querying": cancelled at batch-timeout-minutes, named on every progress line', async () => {
       await withCargo(async (own) => {
         own.model.batchBehaviour = { stallInQuerying: true };
