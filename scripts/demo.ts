@@ -3,7 +3,7 @@
 import { runCli } from '../src/cli.js';
 import { FIXTURE, startCargoEmulator } from '../test/emulators/cargo/server.js';
 
-const [enrich, route] = FIXTURE.workflows;
+const [enrich] = FIXTURE.workflows;
 const emulator = await startCargoEmulator();
 const out = (text: string) => process.stdout.write(text);
 const common = ['--api-url', emulator.url, '--workspace-uuid', FIXTURE.workspace.uuid];
@@ -14,8 +14,8 @@ const remaining =
 
 const batches = [
   {
-    title: `Batch 1 — "${route!.name}" over 5,000 accounts, budget 3,000 credits`,
-    argv: ['--workflow-uuid', route!.uuid, '--record-count', '5000', '--budget', '3000'],
+    title: `Batch 1 — "${enrich!.name}" over 500 leads, budget 3,000 credits`,
+    argv: ['--workflow-uuid', enrich!.uuid, '--record-count', '500', '--budget', '3000'],
   },
   {
     title: `Batch 2 — "${enrich!.name}" over 20,000 leads, against the ${remaining.toLocaleString('en-US')} credits left`,

@@ -55,10 +55,11 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
 /** Says what the report means where people look: the step's failure or an annotation. */
 function announce(outcome: Outcome): void {
   const { kind, title } = outcome.annotation;
-  if (kind === 'error') core.setFailed(`${title} — ${outcome.message}`);
+  const line = `Batch cost gate: ${outcome.heading.words} — ${outcome.message}`;
+  if (kind === 'error') core.setFailed(line);
   else if (kind === 'warning') core.warning(outcome.message, { title });
   else if (kind === 'notice') core.notice(outcome.message, { title });
-  else core.info(`${title} — ${outcome.message}`);
+  else core.info(line);
 }
 
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */

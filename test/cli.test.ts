@@ -45,7 +45,7 @@ describe('CLI', () => {
 
   it('exits 0 on pass, reading the token from CARGO_API_TOKEN, and prints terminal text', async () => {
     const { code, stdout, stderr } = await cli(
-      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100'],
+      [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count=100'],
       { CARGO_API_TOKEN: FIXTURE.tokens.admin },
     );
     expect(code, stderr).toBe(EXIT.ok);
@@ -53,7 +53,7 @@ describe('CLI', () => {
     // A terminal gets no Markdown or HTML.
     expect(stdout).not.toMatch(/\*\*|<details>|<sub>|\\\(/);
     const markdown = await cli(
-      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100', '--format', 'markdown'],
+      [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count=100', '--format', 'markdown'],
       {
         CARGO_API_TOKEN: FIXTURE.tokens.admin,
       },
@@ -138,7 +138,7 @@ describe('CLI', () => {
     const file = join(dir, 'records.ndjson');
     writeFileSync(
       file,
-      Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `c-${i}` })).join('\n'),
+      Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `c-${i}` })).join('\n'),
     );
     let stdout = '';
     let stderr = '';
@@ -171,7 +171,7 @@ describe('CLI', () => {
   }, 60_000);
 
   it('--quiet still says a warn (only a pass is silent)', async () => {
-    const args = [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count=100', '--quiet'];
+    const args = [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count=100', '--quiet'];
     const env = { CARGO_API_TOKEN: FIXTURE.tokens.admin };
     const pass = await cli(args, env);
     expect(pass.code).toBe(EXIT.ok);

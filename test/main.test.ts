@@ -63,14 +63,14 @@ const inputs = (extra: Record<string, string>) => ({
 
 describe('run() in process', () => {
   it('decides a history pass and sets every output', async () => {
-    const env = actionEnv(inputs({ 'workflow-uuid': ROUTE.uuid, 'record-count': '100' }));
+    const env = actionEnv(inputs({ 'workflow-uuid': ENRICH.uuid, 'record-count': '100' }));
     await run();
     expect(process.exitCode).toBeUndefined();
     const outputs = env.outputs();
     expect(outputs.decision).toBe('pass');
     expect(outputs['estimate-source']).toBe('history');
     expect(outputs['comment-url']).toBe('');
-    expect(env.summary()).toContain('Use fewer nodes');
+    expect(env.summary()).toContain('Stop runs early on failure');
   });
 
   it('fails on a config error and still sets decision unknown', async () => {

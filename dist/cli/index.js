@@ -49798,7 +49798,7 @@ function outcomeOf(report) {
         return {
             actionExitCode: failJob ? 1 : 0,
             cliExitCode: failJob ? 1 : 0,
-            annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE}: fail` },
+            annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE} — fail` },
             heading: { icon: '❌', words: failJob ? 'fail' : 'fail (on-exceed: warn)' },
             message: report.reasons.join(' '),
         };
@@ -49819,7 +49819,7 @@ function passed(report, kind, heading) {
     return {
         actionExitCode: 0,
         cliExitCode: 0,
-        annotation: { kind, title: `${TITLE}: ${heading.words}` },
+        annotation: { kind, title: `${TITLE} — ${heading.words}` },
         heading,
         message: report.reasons.join(' '),
     };
@@ -49842,15 +49842,14 @@ function couldNotCheck(report) {
 }
 /** A batch the gate launched could not be launched or watched: always a failure, money is at stake. */
 function launchFailed(report) {
-    const uuid = report.receipt?.batchUuid;
+    const words = report.receipt?.batchUuid
+        ? 'batch could not be watched'
+        : 'batch could not be launched';
     return {
         actionExitCode: 1,
         cliExitCode: 1,
-        annotation: { kind: 'error', title: `${TITLE}: batch could not be watched` },
-        heading: {
-            icon: '❌',
-            words: uuid ? 'batch could not be watched' : 'batch could not be launched',
-        },
+        annotation: { kind: 'error', title: `${TITLE} — ${words}` },
+        heading: { icon: '❌', words },
         message: report.error?.message ?? firstReason(report),
     };
 }
@@ -49880,7 +49879,7 @@ function stopped(r, report) {
     return {
         actionExitCode: 1,
         cliExitCode: 1,
-        annotation: { kind: 'error', title: `${TITLE}: ${stop.words}` },
+        annotation: { kind: 'error', title: `${TITLE} — ${stop.words}` },
         heading: { icon: '🛑', words: stop.words },
         message: `Batch ${r.batchUuid} ${stop.why(r, unit)} after ${r.executedRuns} of ${r.runsCount} records, having spent ${plain(r.actual)} ${unit}.`,
     };
@@ -53751,11 +53750,11 @@ function refusal(plan, hardCap) {
     if (projection.projected <= hardCap)
         return undefined;
     // Launching would only buy a batch cancelled part-way, after spending the whole cap.
-    const message = `its projected cost (${launch_fmt(projection.projected)} ${unit}) is above hard-cap (${launch_fmt(hardCap)} ${unit}), so it would be cancelled part-way through. Raise hard-cap or launch fewer records.`;
+    const why = `projected cost (${launch_fmt(projection.projected)} ${unit}) is above hard-cap (${launch_fmt(hardCap)} ${unit}), so it would be cancelled part-way through: raise hard-cap or launch fewer records.`;
     return {
         receipt: null,
-        error: { kind: 'config', message: `The batch was not launched: ${message}` },
-        reasons: [`run-batch: the batch was not launched: ${message}`],
+        error: { kind: 'config', message: `Its ${why}` },
+        reasons: [`run-batch: the batch was not launched: its ${why}`],
     };
 }
 /**

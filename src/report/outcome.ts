@@ -38,7 +38,7 @@ export function outcomeOf(report: OutcomeInput): Outcome {
     return {
       actionExitCode: failJob ? 1 : 0,
       cliExitCode: failJob ? 1 : 0,
-      annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE}: fail` },
+      annotation: { kind: failJob ? 'error' : 'warning', title: `${TITLE} — fail` },
       heading: { icon: '❌', words: failJob ? 'fail' : 'fail (on-exceed: warn)' },
       message: report.reasons.join(' '),
     };
@@ -62,7 +62,7 @@ function passed(
   return {
     actionExitCode: 0,
     cliExitCode: 0,
-    annotation: { kind, title: `${TITLE}: ${heading.words}` },
+    annotation: { kind, title: `${TITLE} — ${heading.words}` },
     heading,
     message: report.reasons.join(' '),
   };
@@ -89,15 +89,14 @@ function couldNotCheck(report: OutcomeInput): Outcome {
 
 /** A batch the gate launched could not be launched or watched: always a failure, money is at stake. */
 function launchFailed(report: OutcomeInput): Outcome {
-  const uuid = report.receipt?.batchUuid;
+  const words = report.receipt?.batchUuid
+    ? 'batch could not be watched'
+    : 'batch could not be launched';
   return {
     actionExitCode: 1,
     cliExitCode: 1,
-    annotation: { kind: 'error', title: `${TITLE}: batch could not be watched` },
-    heading: {
-      icon: '❌',
-      words: uuid ? 'batch could not be watched' : 'batch could not be launched',
-    },
+    annotation: { kind: 'error', title: `${TITLE} — ${words}` },
+    heading: { icon: '❌', words },
     message: report.error?.message ?? firstReason(report),
   };
 }
@@ -132,7 +131,7 @@ function stopped(r: Receipt, report: OutcomeInput): Outcome {
   return {
     actionExitCode: 1,
     cliExitCode: 1,
-    annotation: { kind: 'error', title: `${TITLE}: ${stop.words}` },
+    annotation: { kind: 'error', title: `${TITLE} — ${stop.words}` },
     heading: { icon: '🛑', words: stop.words },
     message: `Batch ${r.batchUuid} ${stop.why(r, unit)} after ${r.executedRuns} of ${r.runsCount} records, having spent ${plain(r.actual)} ${unit}.`,
   };
