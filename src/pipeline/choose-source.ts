@@ -25,11 +25,11 @@ export async function estimateCost(
   const words = observationWords(entry);
   switch (plan.estimateFrom) {
     case 'metrics':
-      return withWhy(await metricsOf(provider, entry, plan), 'set by estimate-from');
+      return withWhy(await windowOf('metrics', provider, entry, plan), 'set by estimate-from');
     case 'sample':
       return withWhy(await sampleOf(provider, entry, plan, balance), 'set by estimate-from');
     case 'history': {
-      const history = await historyOf(provider, entry, plan);
+      const history = await windowOf('history', provider, entry, plan);
       if (history.observations.length === 0) {
         throw new GateError(
           'estimate',
@@ -87,22 +87,15 @@ function guidance(provider: Provider, entry: ProviderEntry, plan: SourcePlan): s
   return `${capitalise(ways.join(', or '))}.`;
 }
 
-async function historyOf(
+/** Reads a window source (history or metrics) the provider offers. */
+async function windowOf(
+  source: 'history' | 'metrics',
   provider: Provider,
   entry: ProviderEntry,
   plan: SourcePlan,
 ): Promise<EstimateOutcome> {
-  if (!provider.history) throw notOffered(entry, 'history');
-  return provider.history({ windowDays: plan.windowDays });
-}
-
-async function metricsOf(
-  provider: Provider,
-  entry: ProviderEntry,
-  plan: SourcePlan,
-): Promise<EstimateOutcome> {
-  if (!provider.metrics) throw notOffered(entry, 'metrics');
-  return provider.metrics({ windowDays: plan.windowDays });
+  if (!provider[source]) throw notOffered(entry, source);
+  return provider[source]({ windowDays: plan.windowDays });
 }
 
 async function sampleOf(

@@ -3,31 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Receipt } from '../../src/engine/receipt.js';
 import { type OutcomeInput, outcomeOf } from '../../src/report/outcome.js';
+import { CARGO_WORDS, DEFAULT_SETTINGS } from '../support/report-fixtures.js';
 
-const settings = {
-  estimateFrom: 'auto',
-  historyWindowDays: 30,
-  minHistoryRuns: 10,
-  sampleSize: 10,
-  maxSampleCredits: 50,
-  sampleTimeoutMinutes: 15,
-  budget: undefined,
-  reserve: 0,
-  confidence: 0.9,
-  warnThreshold: 0.8,
-  onExceed: 'fail',
-  onApiError: 'fail',
-} as const;
-
-const vocabulary = {
-  provider: 'Cargo',
-  unit: 'credits',
-  part: 'node',
-  subject: 'workflow',
-  observation: 'finished run',
-  executions: true,
-  perRecordDecimals: 4,
-};
+const settings = DEFAULT_SETTINGS;
+const vocabulary = CARGO_WORDS;
 
 function receipt(over: Partial<Receipt>): Receipt {
   return {
