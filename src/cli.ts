@@ -11,7 +11,7 @@ import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { outcomeOf } from './report/outcome.js';
 import type { Report } from './report/report.js';
-import { renderText } from './report/text.js';
+import { renderText, terminalSafe } from './report/text.js';
 import type { Config } from './inputs/config.js';
 import { ConfigError, describeError, GateError } from './shared/errors.js';
 import type { Log } from './shared/log.js';
@@ -56,9 +56,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const log: Log = {
-    info: (m) => (args.quiet ? undefined : io.stderr(`${m}\n`)),
-    warning: (m) => io.stderr(`warning: ${m}\n`),
-    debug: (m) => (io.env.BATCH_COST_GATE_DEBUG ? io.stderr(`debug: ${m}\n`) : undefined),
+    // API and file text reaches these lines: no escape sequence may drive the terminal.
+    info: (m) => (args.quiet ? undefined : io.stderr(`${terminalSafe(m)}\n`)),
+    warning: (m) => io.stderr(`warning: ${terminalSafe(m)}\n`),
+    debug: (m) =>
+      io.env.BATCH_COST_GATE_DEBUG ? io.stderr(`debug: ${terminalSafe(m)}\n`) : undefined,
   };
   try {
     const report = await gate(args, io, log);
@@ -66,11 +68,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const outcome = outcomeOf(report);
     // Even --quiet says a warn, a fail or a check that could not be made: only a pass is silent.
     if (outcome.annotation.kind !== 'none' || !args.quiet) {
-      io.stderr(`${outcome.heading.icon} ${outcome.heading.words}: ${outcome.message}\n`);
+      io.stderr(
+        `${outcome.heading.icon} ${outcome.heading.words}: ${terminalSafe(outcome.message)}\n`,
+      );
     }
     return outcome.cliExitCode;
   } catch (error) {
-    io.stderr(`error: ${describeError(error)}\n`);
+    io.stderr(`error: ${terminalSafe(describeError(error))}\n`);
     return error instanceof ConfigError || error instanceof GateError ? EXIT.usage : EXIT.fail;
   }
 }

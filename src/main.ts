@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { basicAuth } from './export/webhook.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
 import { INPUT_NAMES, parseConfig, type RawInputs } from './inputs/config.js';
@@ -10,6 +11,20 @@ import { createProvider, prepareInputs, runGate } from './pipeline/run-gate.js';
 import { type Outcome, outcomeOf } from './report/outcome.js';
 import { describeError } from './shared/errors.js';
 import type { Log } from './shared/log.js';
+import { logSafe } from './shared/log-safety.js';
+
+/**
+ * Masks `webhook-headers` whole, each comma-separated part whole and each header value: a value
+ * may itself hold a comma (`X-Sig: k3y,Rest0fTheSecret`), so no split of ours may leave a piece
+ * of it printable. Pieces under 4 characters are left alone: masking `a` would hide every `a`.
+ */
+function maskHeaderValues(raw: string): void {
+  const pieces = [raw.trim()];
+  for (const part of raw.split(',')) {
+    pieces.push(part.trim(), part.slice(part.indexOf(':') + 1).trim());
+  }
+  for (const piece of new Set(pieces)) if (piece.length >= 4) core.setSecret(piece);
+}
 
 /** Reads every action input once, masking the secret ones before anything can print them. */
 export function readActionInputs(): RawInputs {
@@ -19,15 +34,20 @@ export function readActionInputs(): RawInputs {
     const value = inputs[secret];
     if (value) core.setSecret(value);
   }
-  for (const part of (inputs['webhook-headers'] ?? '').split(',')) {
-    const value = part.slice(part.indexOf(':') + 1).trim();
-    if (part.includes(':') && value.length >= 4) core.setSecret(value);
+  maskHeaderValues(inputs['webhook-headers'] ?? '');
+  // The webhook's `user:pass@` become a Basic header (export/webhook.ts): mask the parts too.
+  if (URL.canParse(inputs['webhook-url'] ?? '')) {
+    for (const secret of basicAuth(new URL(inputs['webhook-url'] ?? '')).secrets) {
+      if (secret.length >= 4) core.setSecret(secret);
+    }
   }
   return inputs;
 }
 
-const actionLog: Log = {
-  info: (m) => core.info(m),
+// `core.info` writes raw while `warning` and `debug` escape their data: every info line is made
+// unable to start a workflow command, since it may quote an API, a file or a command's output.
+export const actionLog: Log = {
+  info: (m) => core.info(logSafe(m)),
   warning: (m) => core.warning(m),
   debug: (m) => core.debug(m),
 };
@@ -59,7 +79,7 @@ function announce(outcome: Outcome): void {
   if (kind === 'error') core.setFailed(line);
   else if (kind === 'warning') core.warning(outcome.message, { title });
   else if (kind === 'notice') core.notice(outcome.message, { title });
-  else core.info(line);
+  else core.info(logSafe(line));
 }
 
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */

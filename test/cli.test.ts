@@ -211,6 +211,23 @@ describe('CLI', () => {
     expect(stderr).toContain("Input 'api-token': is required: a Venice ADMIN API key");
   });
 
+  it('keeps API text from driving the terminal', async () => {
+    const hostile = 'Down\u001b[2J\u001b]0;pwned\u0007 for maintenance';
+    emu.inject('subscription', {
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({ errorMessage: hostile, reason: 'invalidData' }),
+    });
+    const { code, stderr } = await cli(
+      [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count', '5'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain('for maintenance');
+    // eslint-disable-next-line no-control-regex
+    expect(stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it('runs from the bundle with a shebang', async () => {
     const out = await new Promise<{ code: number | null; stdout: string }>((done) => {
       const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), '--version']);

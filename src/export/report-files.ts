@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderObservationsCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderPrometheus } from '../report/prometheus.js';
 import type { Report } from '../report/report.js';
+import { writeFilesAtomically } from './textfile.js';
 
 export interface ReportFiles {
   dir: string;
@@ -16,18 +17,22 @@ export interface ReportFiles {
   all: string[];
 }
 
-/** Writes report.json, report.md, observations.csv and metrics.prom into `dir` (created when missing). */
+/**
+ * Writes report.json, report.md, observations.csv and metrics.prom into `dir` (created when
+ * missing). All four are written to temporary names and renamed together, so a full disk leaves
+ * no empty or partial report file behind; the error is thrown for the caller to warn about.
+ */
 export async function writeReportFiles(report: Report, dir: string): Promise<ReportFiles> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const markdown = join(dir, 'report.md');
   const csv = join(dir, 'observations.csv');
   const prometheus = join(dir, 'metrics.prom');
-  await Promise.all([
-    writeFile(json, renderJson(report)),
-    writeFile(markdown, renderMarkdown(report)),
-    writeFile(csv, renderObservationsCsv(report)),
-    renderPrometheus(report).then((text) => writeFile(prometheus, text)),
+  await writeFilesAtomically([
+    { path: json, content: renderJson(report) },
+    { path: markdown, content: renderMarkdown(report) },
+    { path: csv, content: renderObservationsCsv(report) },
+    { path: prometheus, content: await renderPrometheus(report) },
   ]);
   return { dir, json, markdown, csv, prometheus, all: [json, markdown, csv, prometheus] };
 }

@@ -3,6 +3,12 @@ import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 
+/** One file to write whole: its path and its full content. */
+export interface TextFile {
+  path: string;
+  content: string;
+}
+
 /**
  * Writes a file atomically: a temporary file in the same directory, then a rename, so
  * node_exporter's textfile collector never reads half a file. The directory must exist.
@@ -20,13 +26,30 @@ export async function writeTextfileAtomically(
       `the directory '${dir}' does not exist; create it (the textfile collector's directory) first`,
     );
   }
-  // The collector only reads *.prom, so the temporary name must not end in .prom.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFilesAtomically([{ path, content }]);
+}
+
+/**
+ * Writes every file to a temporary name first and renames them only once all are written, so a
+ * full disk leaves neither a 0-byte nor a half-written file: on failure the temporaries are removed.
+ */
+export async function writeFilesAtomically(files: TextFile[]): Promise<void> {
+  const temps: string[] = [];
   try {
-    await writeFile(temp, content, { mode: 0o644 });
-    await rename(temp, path);
+    for (const file of files) {
+      const temp = temporaryNameOf(file.path);
+      temps.push(temp);
+      await writeFile(temp, file.content, { mode: 0o644 });
+    }
+    for (const [i, file] of files.entries()) await rename(temps[i]!, file.path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await Promise.all(temps.map((temp) => unlink(temp).catch(() => undefined)));
     throw error;
   }
+}
+
+/** A hidden name beside `path`; the collector only reads *.prom, so it must not end in .prom. */
+function temporaryNameOf(path: string): string {
+  const suffix = `${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return join(dirname(path), `.${basename(path)}.${suffix}`);
 }

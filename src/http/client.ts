@@ -182,7 +182,7 @@ export class HttpClient {
       const outcome = await this.attempt(req, endpoint, signals, budgetMs);
       if (!('error' in outcome)) return outcome;
       const delayMs = this.retryDelay(req, outcome, attempt, deadline);
-      if (delayMs === undefined) throw outcome.error;
+      if (delayMs === undefined) throw this.withWaitRefused(outcome, attempt, deadline);
       this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: outcome.error.message });
       if (await sleepUnlessAnyAborts(this.o.sleep, delayMs, signals))
         throw this.cancelled(req, endpoint, signals, 'while waiting to retry');
@@ -237,6 +237,31 @@ export class HttpClient {
     if (waitMs !== undefined && waitMs > this.o.maxRetryAfterMs) return undefined;
     const delayMs = Math.max(backoff, waitMs ?? 0);
     return this.o.now() + delayMs >= deadline ? undefined : delayMs;
+  }
+
+  /**
+   * A failure whose `Retry-After` (or rate-limit reset) was longer than this client may wait:
+   * the bare "answered 429" would read as a refusal, so say how long the API asked for and why
+   * the gate did not wait.
+   */
+  private withWaitRefused(
+    { error, retryable, waitMs }: Failure,
+    attempt: number,
+    deadline: number,
+  ) {
+    if (!retryable || waitMs === undefined || attempt >= this.o.retries) return error;
+    const left = deadline - this.o.now();
+    if (waitMs <= this.o.maxRetryAfterMs && waitMs < left) return error;
+    const seconds = (ms: number) => `${Math.max(0, Math.ceil(ms / 1000))} s`;
+    const limit =
+      waitMs > this.o.maxRetryAfterMs
+        ? `the longest wait this gate accepts (${seconds(this.o.maxRetryAfterMs)})`
+        : `what is left of this call's ${seconds(this.o.totalTimeoutMs)} budget (${seconds(left)})`;
+    error.message +=
+      ` — the API asked to wait ${seconds(waitMs)} before retrying, more than ${limit};` +
+      ' re-run the job once that time has passed, or spread the calls out (a shared token, ' +
+      'another job using the same key)';
+    return error;
   }
 
   private async attempt(

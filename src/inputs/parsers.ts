@@ -96,18 +96,33 @@ export function text(value: string): string {
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. */
+// Any control character but tab: undici refuses CR/LF in a header value only when it sends,
+// after the billing calls were made; a NUL or ESC has no place in a header either.
+// eslint-disable-next-line no-control-regex
+const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/**
+ * Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. Messages name the
+ * header's position and never echo a part: it may be (a piece of) a secret value.
+ */
 export function headerList(value: string, fail: (m: string) => never): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const part of value.split(',')) {
-    if (part.trim() === '') continue;
+  value.split(',').forEach((part, index) => {
+    if (part.trim() === '') return;
     const colon = part.indexOf(':');
     const name = colon === -1 ? '' : part.slice(0, colon).trim();
+    const which = `entry ${index + 1} (counting comma-separated parts)`;
     if (colon === -1 || !HEADER_NAME.test(name)) {
-      fail(`must be a list like 'K1: V1, K2: V2' (could not read '${part.trim().slice(0, 40)}')`);
+      fail(
+        `must be a list like 'K1: V1, K2: V2' without commas inside a value; ${which} is not 'Name: value'`,
+      );
     }
-    headers[name] = part.slice(colon + 1).trim();
-  }
+    const headerValue = part.slice(colon + 1).trim();
+    if (HEADER_VALUE_CONTROL.test(headerValue)) {
+      fail(`header ${name} holds a line break or another control character, which HTTP forbids`);
+    }
+    headers[name] = headerValue;
+  });
   return headers;
 }
 

@@ -1,5 +1,6 @@
 // What is read from local files before any network call, so a bad file fails first.
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BatchDataSetting, Config } from '../inputs/config.js';
 import { type BatchRecord, readRecordsFile } from '../inputs/records-file.js';
@@ -20,6 +21,7 @@ export interface PreparedInputs {
 /** Reads `records-file`, `sample-records` and checks local paths; throws a `ConfigError` naming the input. */
 export async function prepareInputs(config: Config): Promise<PreparedInputs> {
   await checkPrometheusDir(config.prometheusFile);
+  await checkReportDir(config.reportDir);
   // A batch launched from records-file sends every record, so then the whole file is kept.
   const launchesFile = config.runBatch && config.batchData === undefined;
   const file =
@@ -62,6 +64,24 @@ async function checkPrometheusDir(path: string | undefined): Promise<void> {
     throw new ConfigError(
       'prometheus-file',
       `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`,
+    );
+  }
+}
+
+/**
+ * Creates the given `report-dir` now, so a path that cannot hold the report (under a regular file,
+ * read-only) fails before any network call rather than after a batch ran. The default is not checked.
+ */
+async function checkReportDir(dir: string | undefined): Promise<void> {
+  if (dir === undefined) return;
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(
+      'report-dir',
+      `the directory '${dir}' cannot be created or written (${code}); point it at a writable directory`,
     );
   }
 }

@@ -66,7 +66,8 @@ function observations(report: Report, n: number): string {
 /** The blocks of the whole report, in reading order; the footer is the renderer's. */
 export function reportBlocks(report: Report, maxBreakdownLines = MAX_BREAKDOWN_LINES): Block[] {
   const blocks: Block[] = [{ kind: 'title', line: headline(report) }];
-  const quoted: Line[] = report.reasons.map((r) => [r]);
+  // Reasons quote API text (a refused batch's message, a workflow name): inert like the rest.
+  const quoted: Line[] = report.reasons.map((r) => [{ untrusted: r }]);
   const error = errorLine(report);
   if (error) quoted.push(error);
   if (quoted.length > 0) blocks.push({ kind: 'quote', lines: quoted });

@@ -19,15 +19,18 @@ export const subscription = z.object({
   plan: z.string().nullish(),
   cadence: z.string().nullish(),
   subscriptionStatus: z.string().nullish(),
-  subscriptionAvailableCreditsCount: z.number().finite(),
-  subscriptionCreditsUsedCount: z.number().finite(),
-  additionalAvailableCreditsCount: z.number().finite().nullish(),
+  // An allocation and a count of credits used are never negative: `-1e6` used would read as a
+  // million extra credits. Remaining (available − used) may go negative under overage; that is
+  // computed, never sent, so rejecting negatives here is schema drift, not a strict reading.
+  subscriptionAvailableCreditsCount: credits,
+  subscriptionCreditsUsedCount: credits,
+  additionalAvailableCreditsCount: credits.nullish(),
   creditsOverageBehaviors: z.array(overageBehavior).nullish(),
   hasCredits: z.boolean().nullish(),
   startAt: isoDate.nullish(),
   resetAt: isoDate.nullish(),
   endAt: isoDate.nullish(),
-  topup: z.object({ creditsCount: z.number(), threshold: z.number() }).nullish(),
+  topup: z.object({ creditsCount: credits, threshold: credits }).nullish(),
 });
 export type Subscription = z.output<typeof subscription>;
 export const subscriptionAnswer = z.object({ subscription });
@@ -39,7 +42,7 @@ export const usageMetricsAnswer = z.object({
       items: z.array(
         z.object({
           slug: z.string(),
-          count: z.number().finite(),
+          count: credits,
           groupBy: z.string().nullish(),
         }),
       ),

@@ -39,6 +39,45 @@ export const MAX_LEDGER_PAGES = 2_000;
 
 type HistoryPage = { data: s.LedgerEntry[]; nextCursor: string | null };
 
+type Headers = Record<string, string | string[] | undefined>;
+
+function headerValue(headers: Headers, name: string): string | undefined {
+  const raw = headers[name];
+  return (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+}
+
+/**
+ * A reset time in one of the forms rate-limit headers use: a Go-style duration (`1s`, `6m0s`,
+ * `250ms`), Unix seconds or milliseconds (told apart by size), or seconds to wait.
+ */
+function resetAt(value: string, now: number): number | undefined {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length > 0 && parts.map((p) => p[0]).join('') === value) {
+    return now + parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 0), 0);
+  }
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  if (n > 1e12) return n;
+  if (n > 1e9) return n * 1000;
+  return now + n * 1000;
+}
+
+/**
+ * How long a 429 without `Retry-After` asks us to wait. Venice's rate-limit docs name
+ * `x-ratelimit-reset-requests`; its format is not pinned down there, so `resetAt` takes every
+ * common form. The older `x-ratelimit-resets` (Unix milliseconds, read by a third-party SDK)
+ * is the fallback.
+ */
+export function veniceRateLimitWaitMs(headers: Headers, now: number): number | undefined {
+  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-resets']) {
+    const value = headerValue(headers, name);
+    const at = value === undefined ? undefined : resetAt(value, now);
+    if (at !== undefined && at > now) return at - now;
+  }
+  return undefined;
+}
+
 /** Venice's billing API. Few failed calls: Venice blocks a key for 30 s after too many non-2xx. */
 export class VeniceClient {
   readonly http: HttpClient;
@@ -70,12 +109,7 @@ export class VeniceClient {
         const parsed = s.errorBody.safeParse(body);
         return parsed.success ? { message: parsed.data.error } : {};
       },
-      // Venice says when its rate limit resets in x-ratelimit-resets (Unix milliseconds).
-      rateLimitWaitMs: (headers, now) => {
-        const raw = headers['x-ratelimit-resets'];
-        const resets = Number(Array.isArray(raw) ? raw[0] : raw);
-        return Number.isFinite(resets) && resets > now ? resets - now : undefined;
-      },
+      rateLimitWaitMs: veniceRateLimitWaitMs,
       ...rest,
     });
   }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 // Answers of Venice's billing API (shared/reference/venice-billing-api.md). Unknown fields are
 // ignored (the newer guide adds balances the spec forbids); null means "none".
 
+// Finite, but not non-negative: token-priced requests are charged after they run, so Venice
+// may report a balance slightly negative (reference, "debit order"); the gate reads that as
+// nothing left to spend. A non-finite number (`1e999` parses as Infinity) is drift.
 const amount = z.number().finite().nullish();
 
 export const balanceAnswer = z.object({
