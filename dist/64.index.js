@@ -341,18 +341,38 @@ async function write(args, previous, body) {
         });
         return { action: 'updated', url: updated.data.html_url };
     }
-    if (previous && mode === 'hide-and-new') {
-        await octokit.graphql('mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }', { subjectId: previous.nodeId, classifier: 'OUTDATED' });
-    }
-    if (previous && mode === 'delete-and-new') {
-        await octokit.rest.issues.deleteComment({ ...base, comment_id: previous.id });
-    }
+    // The new verdict goes up first: a hide or delete that fails must never leave the PR showing
+    // the old one (a stale "✅ pass" while this run fails).
     const created = await octokit.rest.issues.createComment({
         ...base,
         issue_number: target.issue,
         body,
     });
+    if (previous && (mode === 'hide-and-new' || mode === 'delete-and-new')) {
+        await retireOld(args, previous, mode);
+    }
     return { action: 'created', url: created.data.html_url };
+}
+/** Hides or deletes the earlier comment; a failure is a warning, the new comment stands. */
+async function retireOld(args, previous, mode) {
+    const { octokit, target } = args;
+    try {
+        if (mode === 'hide-and-new') {
+            await octokit.graphql('mutation($subjectId: ID!, $classifier: ReportedContentClassifiers!) { minimizeComment(input: { subjectId: $subjectId, classifier: $classifier }) { minimizedComment { isMinimized } } }', { subjectId: previous.nodeId, classifier: 'OUTDATED' });
+        }
+        else {
+            await octokit.rest.issues.deleteComment({
+                owner: target.owner,
+                repo: target.repo,
+                comment_id: previous.id,
+            });
+        }
+    }
+    catch (error) {
+        const what = mode === 'hide-and-new' ? 'hide' : 'delete';
+        const message = error instanceof Error ? error.message : String(error);
+        args.log.warning(`Posted the new PR comment, but could not ${what} the earlier one (${previous.url}): ${message}`);
+    }
 }
 /** A comment that could not be written: a warning that says what to do, never a throw. */
 function failure(error, log) {

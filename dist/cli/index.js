@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6551);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8902);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6551:
+/***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39598,19 +39598,31 @@ function parsers_text(value) {
     return value;
 }
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. */
+// Any control character but tab: undici refuses CR/LF in a header value only when it sends,
+// after the billing calls were made; a NUL or ESC has no place in a header either.
+// eslint-disable-next-line no-control-regex
+const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/**
+ * Parses `K1: V1, K2: V2` (the cost-export seed's format) into a header map. Messages name the
+ * header's position and never echo a part: it may be (a piece of) a secret value.
+ */
 function headerList(value, fail) {
     const headers = {};
-    for (const part of value.split(',')) {
+    value.split(',').forEach((part, index) => {
         if (part.trim() === '')
-            continue;
+            return;
         const colon = part.indexOf(':');
         const name = colon === -1 ? '' : part.slice(0, colon).trim();
+        const which = `entry ${index + 1} (counting comma-separated parts)`;
         if (colon === -1 || !HEADER_NAME.test(name)) {
-            fail(`must be a list like 'K1: V1, K2: V2' (could not read '${part.trim().slice(0, 40)}')`);
+            fail(`must be a list like 'K1: V1, K2: V2' without commas inside a value; ${which} is not 'Name: value'`);
         }
-        headers[name] = part.slice(colon + 1).trim();
-    }
+        const headerValue = part.slice(colon + 1).trim();
+        if (HEADER_VALUE_CONTROL.test(headerValue)) {
+            fail(`header ${name} holds a line break or another control character, which HTTP forbids`);
+        }
+        headers[name] = headerValue;
+    });
     return headers;
 }
 function isRecord(value) {
@@ -49921,7 +49933,8 @@ function observations(report, n) {
 /** The blocks of the whole report, in reading order; the footer is the renderer's. */
 function reportBlocks(report, maxBreakdownLines = MAX_BREAKDOWN_LINES) {
     const blocks = [{ kind: 'title', line: headline(report) }];
-    const quoted = report.reasons.map((r) => [r]);
+    // Reasons quote API text (a refused batch's message, a workflow name): inert like the rest.
+    const quoted = report.reasons.map((r) => [{ untrusted: r }]);
     const error = errorLine(report);
     if (error)
         quoted.push(error);
@@ -50360,29 +50373,6 @@ async function renderPrometheus(report) {
     return registry.metrics();
 }
 
-;// CONCATENATED MODULE: ./src/export/report-files.ts
-
-
-
-
-
-
-/** Writes report.json, report.md, observations.csv and metrics.prom into `dir` (created when missing). */
-async function writeReportFiles(report, dir) {
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-    const json = (0,external_node_path_namespaceObject.join)(dir, 'report.json');
-    const markdown = (0,external_node_path_namespaceObject.join)(dir, 'report.md');
-    const csv = (0,external_node_path_namespaceObject.join)(dir, 'observations.csv');
-    const prometheus = (0,external_node_path_namespaceObject.join)(dir, 'metrics.prom');
-    await Promise.all([
-        (0,promises_namespaceObject.writeFile)(json, renderJson(report)),
-        (0,promises_namespaceObject.writeFile)(markdown, renderMarkdown(report)),
-        (0,promises_namespaceObject.writeFile)(csv, renderObservationsCsv(report)),
-        renderPrometheus(report).then((text) => (0,promises_namespaceObject.writeFile)(prometheus, text)),
-    ]);
-    return { dir, json, markdown, csv, prometheus, all: [json, markdown, csv, prometheus] };
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/export/textfile.ts
@@ -50400,16 +50390,60 @@ async function writeTextfileAtomically(path, content, input = 'prometheus-file')
     if (!info?.isDirectory()) {
         throw new ConfigError(input, `the directory '${dir}' does not exist; create it (the textfile collector's directory) first`);
     }
-    // The collector only reads *.prom, so the temporary name must not end in .prom.
-    const temp = (0,external_node_path_namespaceObject.join)(dir, `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
+    await writeFilesAtomically([{ path, content }]);
+}
+/**
+ * Writes every file to a temporary name first and renames them only once all are written, so a
+ * full disk leaves neither a 0-byte nor a half-written file: on failure the temporaries are removed.
+ */
+async function writeFilesAtomically(files) {
+    const temps = [];
     try {
-        await (0,promises_namespaceObject.writeFile)(temp, content, { mode: 0o644 });
-        await (0,promises_namespaceObject.rename)(temp, path);
+        for (const file of files) {
+            const temp = temporaryNameOf(file.path);
+            temps.push(temp);
+            await (0,promises_namespaceObject.writeFile)(temp, file.content, { mode: 0o644 });
+        }
+        for (const [i, file] of files.entries())
+            await (0,promises_namespaceObject.rename)(temps[i], file.path);
     }
     catch (error) {
-        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+        await Promise.all(temps.map((temp) => (0,promises_namespaceObject.unlink)(temp).catch(() => undefined)));
         throw error;
     }
+}
+/** A hidden name beside `path`; the collector only reads *.prom, so it must not end in .prom. */
+function temporaryNameOf(path) {
+    const suffix = `${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    return (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.${suffix}`);
+}
+
+;// CONCATENATED MODULE: ./src/export/report-files.ts
+
+
+
+
+
+
+
+/**
+ * Writes report.json, report.md, observations.csv and metrics.prom into `dir` (created when
+ * missing). All four are written to temporary names and renamed together, so a full disk leaves
+ * no empty or partial report file behind; the error is thrown for the caller to warn about.
+ */
+async function writeReportFiles(report, dir) {
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    const json = (0,external_node_path_namespaceObject.join)(dir, 'report.json');
+    const markdown = (0,external_node_path_namespaceObject.join)(dir, 'report.md');
+    const csv = (0,external_node_path_namespaceObject.join)(dir, 'observations.csv');
+    const prometheus = (0,external_node_path_namespaceObject.join)(dir, 'metrics.prom');
+    await writeFilesAtomically([
+        { path: json, content: renderJson(report) },
+        { path: markdown, content: renderMarkdown(report) },
+        { path: csv, content: renderObservationsCsv(report) },
+        { path: prometheus, content: await renderPrometheus(report) },
+    ]);
+    return { dir, json, markdown, csv, prometheus, all: [json, markdown, csv, prometheus] };
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -50653,7 +50687,7 @@ class HttpClient {
                 return outcome;
             const delayMs = this.retryDelay(req, outcome, attempt, deadline);
             if (delayMs === undefined)
-                throw outcome.error;
+                throw this.withWaitRefused(outcome, attempt, deadline);
             this.o.onRetry?.({ endpoint, attempt: attempt + 1, delayMs, reason: outcome.error.message });
             if (await sleepUnlessAnyAborts(this.o.sleep, delayMs, signals))
                 throw this.cancelled(req, endpoint, signals, 'while waiting to retry');
@@ -50688,6 +50722,27 @@ class HttpClient {
             return undefined;
         const delayMs = Math.max(backoff, waitMs ?? 0);
         return this.o.now() + delayMs >= deadline ? undefined : delayMs;
+    }
+    /**
+     * A failure whose `Retry-After` (or rate-limit reset) was longer than this client may wait:
+     * the bare "answered 429" would read as a refusal, so say how long the API asked for and why
+     * the gate did not wait.
+     */
+    withWaitRefused({ error, retryable, waitMs }, attempt, deadline) {
+        if (!retryable || waitMs === undefined || attempt >= this.o.retries)
+            return error;
+        const left = deadline - this.o.now();
+        if (waitMs <= this.o.maxRetryAfterMs && waitMs < left)
+            return error;
+        const seconds = (ms) => `${Math.max(0, Math.ceil(ms / 1000))} s`;
+        const limit = waitMs > this.o.maxRetryAfterMs
+            ? `the longest wait this gate accepts (${seconds(this.o.maxRetryAfterMs)})`
+            : `what is left of this call's ${seconds(this.o.totalTimeoutMs)} budget (${seconds(left)})`;
+        error.message +=
+            ` — the API asked to wait ${seconds(waitMs)} before retrying, more than ${limit};` +
+                ' re-run the job once that time has passed, or spread the calls out (a shared token, ' +
+                'another job using the same key)';
+        return error;
     }
     async attempt(req, endpoint, signals, budgetMs) {
         const raw = await this.transmit(req, endpoint, signals, budgetMs);
@@ -50783,19 +50838,43 @@ function parseAnswer(schema, response, endpoint, service) {
 
 
 /**
+ * `https://user:pass@host/…`: fetch-style clients drop the credentials of a URL silently, so they
+ * are sent as Basic auth (RFC 7617), and both the password and the header value count as secrets.
+ * A `webhook-headers` Authorization still wins, as the more explicit setting.
+ */
+function basicAuth(target) {
+    if (target.username === '' && target.password === '')
+        return { headers: {}, secrets: [] };
+    const pair = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+    const value = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+    const secrets = [value, decodeURIComponent(target.password), target.password];
+    return { headers: { authorization: value }, secrets: secrets.filter((v) => v !== '') };
+}
+/**
  * POSTs the JSON report to `url` with the extra headers, retrying transient failures through the
  * HTTP layer. A webhook that cannot be reached is a warning, never a failed gate. Resolves true
  * when it was delivered.
  */
 async function postWebhook(url, headers, json, log, options = {}) {
     const target = new URL(url);
+    const basic = basicAuth(target);
     const client = new HttpClient({
         service: 'Webhook',
         baseUrl: target.origin,
-        headers: { 'user-agent': `${CLIENT_NAME}/${VERSION}`, ...headers },
+        headers: {
+            'user-agent': `${CLIENT_NAME}/${VERSION}`,
+            ...(Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')
+                ? {}
+                : basic.headers),
+            ...headers,
+        },
         // Header values often carry tokens; none may reach a log line.
         // Webhook URLs often carry their secret in the path (Slack, Teams), so the path is one too.
-        secrets: [...Object.values(headers), `${target.pathname}${target.search}`].filter((v) => v.length >= 8),
+        secrets: [
+            ...Object.values(headers),
+            ...basic.secrets,
+            `${target.pathname}${target.search}`,
+        ].filter((v) => v.length >= 8),
         retries: options.retries ?? 3,
         timeoutMs: options.timeoutMs ?? 10_000,
         totalTimeoutMs: 60_000,
@@ -51827,15 +51906,18 @@ const subscription = object({
     plan: schemas_string().nullish(),
     cadence: schemas_string().nullish(),
     subscriptionStatus: schemas_string().nullish(),
-    subscriptionAvailableCreditsCount: schemas_number().finite(),
-    subscriptionCreditsUsedCount: schemas_number().finite(),
-    additionalAvailableCreditsCount: schemas_number().finite().nullish(),
+    // An allocation and a count of credits used are never negative: `-1e6` used would read as a
+    // million extra credits. Remaining (available − used) may go negative under overage; that is
+    // computed, never sent, so rejecting negatives here is schema drift, not a strict reading.
+    subscriptionAvailableCreditsCount: schemas_credits,
+    subscriptionCreditsUsedCount: schemas_credits,
+    additionalAvailableCreditsCount: schemas_credits.nullish(),
     creditsOverageBehaviors: array(overageBehavior).nullish(),
     hasCredits: schemas_boolean().nullish(),
     startAt: isoDate.nullish(),
     resetAt: isoDate.nullish(),
     endAt: isoDate.nullish(),
-    topup: object({ creditsCount: schemas_number(), threshold: schemas_number() }).nullish(),
+    topup: object({ creditsCount: schemas_credits, threshold: schemas_credits }).nullish(),
 });
 const subscriptionAnswer = object({ subscription });
 const usageMetricsAnswer = object({
@@ -51843,7 +51925,7 @@ const usageMetricsAnswer = object({
         date: isoDate,
         items: array(object({
             slug: schemas_string(),
-            count: schemas_number().finite(),
+            count: schemas_credits,
             groupBy: schemas_string().nullish(),
         })),
     })),
@@ -52881,6 +52963,9 @@ const CARGO = {
 
 // Answers of Venice's billing API (shared/reference/venice-billing-api.md). Unknown fields are
 // ignored (the newer guide adds balances the spec forbids); null means "none".
+// Finite, but not non-negative: token-priced requests are charged after they run, so Venice
+// may report a balance slightly negative (reference, "debit order"); the gate reads that as
+// nothing left to spend. A non-finite number (`1e999` parses as Infinity) is drift.
 const amount = schemas_number().finite().nullish();
 const balanceAnswer = object({
     canConsume: schemas_boolean(),
@@ -52942,6 +53027,44 @@ const LEGACY_LIMIT = 500;
  * page requests in 30 s) is stopped here instead of being read until the job's timeout.
  */
 const MAX_LEDGER_PAGES = 2_000;
+function headerValue(headers, name) {
+    const raw = headers[name];
+    return (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+}
+/**
+ * A reset time in one of the forms rate-limit headers use: a Go-style duration (`1s`, `6m0s`,
+ * `250ms`), Unix seconds or milliseconds (told apart by size), or seconds to wait.
+ */
+function resetAt(value, now) {
+    const units = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+    const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+    if (parts.length > 0 && parts.map((p) => p[0]).join('') === value) {
+        return now + parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 0), 0);
+    }
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+        return undefined;
+    if (n > 1e12)
+        return n;
+    if (n > 1e9)
+        return n * 1000;
+    return now + n * 1000;
+}
+/**
+ * How long a 429 without `Retry-After` asks us to wait. Venice's rate-limit docs name
+ * `x-ratelimit-reset-requests`; its format is not pinned down there, so `resetAt` takes every
+ * common form. The older `x-ratelimit-resets` (Unix milliseconds, read by a third-party SDK)
+ * is the fallback.
+ */
+function veniceRateLimitWaitMs(headers, now) {
+    for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-resets']) {
+        const value = headerValue(headers, name);
+        const at = value === undefined ? undefined : resetAt(value, now);
+        if (at !== undefined && at > now)
+            return at - now;
+    }
+    return undefined;
+}
 /** Venice's billing API. Few failed calls: Venice blocks a key for 30 s after too many non-2xx. */
 class VeniceClient {
     http;
@@ -52978,12 +53101,7 @@ class VeniceClient {
                 const parsed = schemas_errorBody.safeParse(body);
                 return parsed.success ? { message: parsed.data.error } : {};
             },
-            // Venice says when its rate limit resets in x-ratelimit-resets (Unix milliseconds).
-            rateLimitWaitMs: (headers, now) => {
-                const raw = headers['x-ratelimit-resets'];
-                const resets = Number(Array.isArray(raw) ? raw[0] : raw);
-                return Number.isFinite(resets) && resets > now ? resets - now : undefined;
-            },
+            rateLimitWaitMs: veniceRateLimitWaitMs,
             ...rest,
         });
     }
@@ -53601,11 +53719,11 @@ async function estimateCost(provider, entry, plan, balance, log) {
     const words = observationWords(entry);
     switch (plan.estimateFrom) {
         case 'metrics':
-            return withWhy(await metricsOf(provider, entry, plan), 'set by estimate-from');
+            return withWhy(await windowOf('metrics', provider, entry, plan), 'set by estimate-from');
         case 'sample':
             return withWhy(await sampleOf(provider, entry, plan, balance), 'set by estimate-from');
         case 'history': {
-            const history = await historyOf(provider, entry, plan);
+            const history = await windowOf('history', provider, entry, plan);
             if (history.observations.length === 0) {
                 throw new GateError('estimate', `No ${words} of ${provider.subject} in the last ${plan.windowDays} days to estimate from. ${guidance(provider, entry, plan)}`);
             }
@@ -53641,15 +53759,11 @@ function guidance(provider, entry, plan) {
         ways.push('set estimate-from: metrics');
     return `${capitalise(ways.join(', or '))}.`;
 }
-async function historyOf(provider, entry, plan) {
-    if (!provider.history)
-        throw notOffered(entry, 'history');
-    return provider.history({ windowDays: plan.windowDays });
-}
-async function metricsOf(provider, entry, plan) {
-    if (!provider.metrics)
-        throw notOffered(entry, 'metrics');
-    return provider.metrics({ windowDays: plan.windowDays });
+/** Reads a window source (history or metrics) the provider offers. */
+async function windowOf(source, provider, entry, plan) {
+    if (!provider[source])
+        throw notOffered(entry, source);
+    return provider[source]({ windowDays: plan.windowDays });
 }
 async function sampleOf(provider, entry, plan, balance) {
     if (!provider.sample)
@@ -53874,17 +53988,20 @@ function launch_age(ms) {
     return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/inputs/records-file.ts
 
 
 
 
-
+/**
+ * The longest one record may be, in characters of text (16 MiB for ASCII). A longer record is a
+ * config error: one 200 MB NDJSON line is a broken export, and reading it whole would exhaust memory.
+ */
+const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 /**
  * Counts the records of a JSON array, NDJSON or CSV file and keeps the first `keep` of them.
  * The file is streamed, never held whole in memory, so a 1 GB export counts in constant space.
+ * Text is UTF-8, or UTF-16 LE/BE with a byte order mark; anything else is a ConfigError.
  */
 async function readRecordsFile(path, keep, input = 'records-file') {
     try {
@@ -53897,38 +54014,38 @@ async function readRecordsFile(path, keep, input = 'records-file') {
             throw error;
         throw new ConfigError(input, `file '${path}' does not exist or cannot be read`);
     }
-    const scanner = await pickScanner(path, keep, input);
-    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-    let first = true;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 16 })) {
-        let text = decoder.write(chunk);
-        if (first) {
-            text = text.replace(/^\uFEFF/, '');
-            first = false;
-        }
-        scanner.push(text);
-    }
+    const format = formatOfExtension(path) ?? (await sniff(path, input));
+    const chunks = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 16 });
+    return scanRecords(chunks, { format, keep, input, name: path });
+}
+/** Scans records from raw bytes cut into chunks anywhere; the same bytes give the same answer. */
+async function scanRecords(chunks, options) {
+    const { input, name } = options;
+    const bad = (message) => {
+        throw new ConfigError(input, `'${name}' does not parse: ${message}`);
+    };
+    const scanner = scannerFor(options.format, options.keep, bad);
+    const decoder = new RecordsDecoder(input, name);
+    for await (const chunk of chunks)
+        scanner.push(decoder.write(chunk));
     scanner.push(decoder.end());
     const summary = scanner.end();
     if (summary.count === 0) {
-        throw new ConfigError(input, `'${path}' holds no records (a ${summary.format} file with nothing in it)`);
+        throw new ConfigError(input, `'${name}' holds no records (a ${summary.format} file with nothing in it)`);
     }
     return summary;
 }
-async function pickScanner(path, keep, input) {
+function formatOfExtension(path) {
     const ext = (0,external_node_path_namespaceObject.extname)(path).toLowerCase();
-    const bad = (message) => {
-        throw new ConfigError(input, `'${path}' does not parse: ${message}`);
-    };
-    let format = ext === '.json'
-        ? 'json'
-        : ext === '.ndjson' || ext === '.jsonl'
-            ? 'ndjson'
-            : ext === '.csv'
-                ? 'csv'
-                : undefined;
-    if (format === undefined)
-        format = await sniff(path);
+    if (ext === '.json')
+        return 'json';
+    if (ext === '.ndjson' || ext === '.jsonl')
+        return 'ndjson';
+    if (ext === '.csv')
+        return 'csv';
+    return undefined;
+}
+function scannerFor(format, keep, bad) {
     if (format === 'json')
         return new JsonArrayScanner(keep, bad);
     if (format === 'ndjson')
@@ -53936,48 +54053,254 @@ async function pickScanner(path, keep, input) {
     return new CsvScanner(keep, bad);
 }
 /** Guesses the format of a file without a telling extension from its first character. */
-async function sniff(path) {
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { start: 0, end: 4095, encoding: 'utf8' })) {
-        const c = chunk.replace(/^\uFEFF/, '').trimStart()[0];
-        if (c === '[')
-            return 'json';
-        if (c === '{')
-            return 'ndjson';
-        return 'csv';
+async function sniff(path, input) {
+    const decoder = new RecordsDecoder(input, path);
+    let text = '';
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { start: 0, end: 4095 })) {
+        text += decoder.write(chunk);
     }
+    const c = text.trimStart()[0];
+    if (c === '[')
+        return 'json';
+    if (c === '{')
+        return 'ndjson';
     return 'csv';
+}
+/**
+ * Decodes streamed bytes strictly: UTF-8, or UTF-16 LE/BE when a byte order mark says so. Each
+ * chunk is cut after its last whole character and the rest carried, so errors carry a byte offset.
+ */
+class RecordsDecoder {
+    input;
+    name;
+    encoding;
+    /** Bytes not decoded yet: the start of the file until the BOM is known, then a cut character. */
+    pending = Buffer.alloc(0);
+    /** Offset in the file of the first pending byte. */
+    offset = 0;
+    /** Line breaks decoded so far, to name the line of an error. */
+    lines = 0;
+    utf16 = new TextDecoder('utf-16le', { fatal: true });
+    utf8 = new TextDecoder('utf-8', { fatal: true });
+    constructor(input, name) {
+        this.input = input;
+        this.name = name;
+    }
+    write(chunk) {
+        const bytes = this.pending.length > 0
+            ? Buffer.concat([this.pending, chunk])
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        if (this.encoding === undefined) {
+            if (bytes.length < 3) {
+                this.pending = Buffer.from(bytes);
+                return '';
+            }
+            return this.decode(this.start(bytes));
+        }
+        return this.decode(bytes);
+    }
+    end() {
+        let bytes = this.pending;
+        if (this.encoding === undefined)
+            bytes = this.start(bytes);
+        const text = this.decode(bytes);
+        if (this.pending.length > 0) {
+            this.fail(this.offset, 'the file ends in the middle of a character (truncated?)');
+        }
+        return text;
+    }
+    /** Reads the byte order mark; returns the bytes after it. */
+    start(bytes) {
+        const [a, b, c] = bytes;
+        let bom = 0;
+        if (a === 0xef && b === 0xbb && c === 0xbf)
+            [this.encoding, bom] = ['utf-8', 3];
+        else if (a === 0xff && b === 0xfe)
+            [this.encoding, bom] = ['utf-16le', 2];
+        else if (a === 0xfe && b === 0xff)
+            [this.encoding, bom] = ['utf-16be', 2];
+        else if (bytes.length >= 2 && (a === 0 || b === 0)) {
+            this.fail(0, 'it looks like UTF-16 without a byte order mark; save it as UTF-8');
+        }
+        else
+            this.encoding = 'utf-8';
+        this.offset = bom;
+        return bytes.subarray(bom);
+    }
+    /** Decodes the whole characters of `bytes` and keeps the cut one for the next chunk. */
+    decode(bytes) {
+        const encoding = this.encoding ?? 'utf-8';
+        const whole = encoding === 'utf-8' ? wholeUtf8(bytes) : wholeUtf16(bytes, encoding);
+        const piece = bytes.subarray(0, whole);
+        let text;
+        try {
+            text = encoding === 'utf-8' ? this.utf8.decode(piece) : this.decodeUtf16(piece);
+        }
+        catch {
+            this.invalid(piece);
+        }
+        this.pending = Buffer.from(bytes.subarray(whole));
+        this.offset += whole;
+        this.lines += countLineBreaks(text);
+        return text;
+    }
+    decodeUtf16(piece) {
+        // TextDecoder has no fatal UTF-16 BE everywhere; swapping a copy's bytes makes it LE.
+        const le = this.encoding === 'utf-16be' ? Buffer.from(piece).swap16() : piece;
+        return this.utf16.decode(le);
+    }
+    /** Names the first bad character of a piece that did not decode. */
+    invalid(piece) {
+        const encoding = this.encoding ?? 'utf-8';
+        if (encoding !== 'utf-8') {
+            const le = encoding === 'utf-16be' ? Buffer.from(piece).swap16() : piece;
+            const at = firstLoneSurrogate(le);
+            this.fail(this.offset + at, `it is not valid ${encoding.toUpperCase()} (an unpaired surrogate)`);
+        }
+        const at = firstInvalidUtf8(piece);
+        const line = this.lines + countLineBreaks(piece.subarray(0, at).toString('latin1')) + 1;
+        return this.fail(this.offset + at, `it is not valid UTF-8 (line ${line}); save it as UTF-8, or as UTF-16 with a byte order mark`);
+    }
+    fail(offset, message) {
+        throw new ConfigError(this.input, `'${this.name}' at byte ${offset}: ${message}`);
+    }
+}
+function countLineBreaks(text) {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        n += 1;
+    return n;
+}
+/** How many leading bytes end on a whole UTF-8 character (a cut lead byte and its tail wait). */
+function wholeUtf8(bytes) {
+    const n = bytes.length;
+    for (let i = n - 1; i >= 0 && i >= n - 4; i -= 1) {
+        const b = bytes[i];
+        if (b < 0x80)
+            return n;
+        if (b >= 0xc0) {
+            const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+            return i + length > n ? i : n;
+        }
+    }
+    return n;
+}
+/** How many leading bytes end on a whole UTF-16 character (an odd byte or a high surrogate waits). */
+function wholeUtf16(bytes, encoding) {
+    const even = bytes.length - (bytes.length % 2);
+    if (even < 2)
+        return even;
+    const high = encoding === 'utf-16le' ? bytes[even - 1] : bytes[even - 2];
+    return high >= 0xd8 && high <= 0xdb ? even - 2 : even;
+}
+/** The byte offset of the first unpaired surrogate in UTF-16 LE code units. */
+function firstLoneSurrogate(le) {
+    for (let i = 0; i + 1 < le.length; i += 2) {
+        const unit = le.readUInt16LE(i);
+        if (unit >= 0xdc00 && unit <= 0xdfff)
+            return i;
+        if (unit < 0xd800 || unit > 0xdbff)
+            continue;
+        const next = i + 3 < le.length ? le.readUInt16LE(i + 2) : 0;
+        if (next < 0xdc00 || next > 0xdfff)
+            return i;
+        i += 2;
+    }
+    return le.length;
+}
+/** Where the first malformed UTF-8 sequence starts (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidUtf8(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+        const length = utf8SequenceLength(bytes, i);
+        if (length === 0)
+            return i;
+        i += length;
+    }
+    return bytes.length;
+}
+/** The length of the well-formed sequence at `i`, or 0. */
+function utf8SequenceLength(bytes, i) {
+    const c = bytes[i];
+    if (c < 0x80)
+        return 1;
+    // [length, lowest second byte, highest second byte] per lead byte (RFC 3629 table 3-7).
+    const rule = c >= 0xc2 && c <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : c === 0xe0
+            ? [3, 0xa0, 0xbf]
+            : c === 0xed
+                ? [3, 0x80, 0x9f]
+                : c >= 0xe1 && c <= 0xef
+                    ? [3, 0x80, 0xbf]
+                    : c === 0xf0
+                        ? [4, 0x90, 0xbf]
+                        : c >= 0xf1 && c <= 0xf3
+                            ? [4, 0x80, 0xbf]
+                            : c === 0xf4
+                                ? [4, 0x80, 0x8f]
+                                : undefined;
+    if (rule === undefined || i + rule[0] > bytes.length)
+        return 0;
+    const second = bytes[i + 1];
+    if (second < rule[1] || second > rule[2])
+        return 0;
+    for (let k = 2; k < rule[0]; k += 1) {
+        const b = bytes[i + k];
+        if (b < 0x80 || b > 0xbf)
+            return 0;
+    }
+    return rule[0];
 }
 function records_file_isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
-/** Splits streamed text into lines; handles CRLF and a last line without a newline. */
-function lineSplitter(onLine) {
-    let rest = '';
-    let lineNo = 0;
-    return {
-        push(text) {
-            rest += text;
-            let nl = rest.indexOf('\n');
-            while (nl !== -1) {
-                lineNo += 1;
-                onLine(rest.slice(0, nl).replace(/\r$/, ''), lineNo);
-                rest = rest.slice(nl + 1);
-                nl = rest.indexOf('\n');
-            }
-        },
-        end() {
-            if (rest !== '') {
-                lineNo += 1;
-                onLine(rest.replace(/\r$/, ''), lineNo);
-            }
-            rest = '';
-        },
-    };
+const tooLong = (what) => `${what} is longer than ${MAX_RECORD_CHARS / (1024 * 1024)} MiB, the most one record may be`;
+/**
+ * Splits streamed text into lines; handles CRLF and a last line without a newline. Each chunk is
+ * searched once and a long line is kept as its pieces, so a line of any length is read in linear time.
+ */
+class LineSplitter {
+    onLine;
+    bad;
+    pieces = [];
+    piecesLength = 0;
+    lineNo = 0;
+    constructor(onLine, bad) {
+        this.onLine = onLine;
+        this.bad = bad;
+    }
+    push(text) {
+        let from = 0;
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+            this.emit(text.slice(from, nl));
+            from = nl + 1;
+        }
+        if (from === text.length)
+            return;
+        this.pieces.push(text.slice(from));
+        this.piecesLength += text.length - from;
+        if (this.piecesLength > MAX_RECORD_CHARS)
+            this.bad(tooLong(`line ${this.lineNo + 1}`));
+    }
+    end() {
+        if (this.piecesLength > 0)
+            this.emit('');
+    }
+    emit(tail) {
+        this.lineNo += 1;
+        if (this.piecesLength + tail.length > MAX_RECORD_CHARS)
+            this.bad(tooLong(`line ${this.lineNo}`));
+        const line = this.pieces.length === 0 ? tail : this.pieces.join('') + tail;
+        this.pieces = [];
+        this.piecesLength = 0;
+        this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line, this.lineNo);
+    }
 }
 function ndjsonScanner(keep, bad) {
     let count = 0;
     const firstRecords = [];
-    const lines = lineSplitter((line, lineNo) => {
+    const lines = new LineSplitter((line, lineNo) => {
         if (line.trim() === '')
             return;
         let value;
@@ -53992,7 +54315,7 @@ function ndjsonScanner(keep, bad) {
         count += 1;
         if (firstRecords.length < keep)
             firstRecords.push(value);
-    });
+    }, bad);
     return {
         push: (text) => lines.push(text),
         end() {
@@ -54031,6 +54354,9 @@ class JsonArrayScanner {
     element = '';
     elementHasContent = false;
     firstRecords = [];
+    /** Characters pushed before this chunk, and where the current element starts. */
+    consumed = 0;
+    elementStart = 0;
     constructor(keep, bad) {
         this.keep = keep;
         this.bad = bad;
@@ -54046,6 +54372,7 @@ class JsonArrayScanner {
                 if (c !== OPEN_BRACKET)
                     this.bad('a .json file must hold a JSON array of records');
                 this.started = true;
+                this.elementStart = this.consumed + i + 1;
                 if (keptFrom !== -1)
                     keptFrom = i + 1;
             }
@@ -54059,8 +54386,10 @@ class JsonArrayScanner {
             else if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
                 if (keptFrom !== -1)
                     this.element += text.slice(keptFrom, i);
+                this.checkLength(this.consumed + i);
                 this.endElement(c === CLOSE_BRACKET);
                 keptFrom = this.firstRecords.length < this.keep ? i + 1 : -1;
+                this.elementStart = this.consumed + i + 1;
             }
             else {
                 this.structuralChar(c);
@@ -54068,6 +54397,15 @@ class JsonArrayScanner {
         }
         if (keptFrom !== -1 && !this.closed && this.started)
             this.element += text.slice(keptFrom);
+        this.consumed += text.length;
+        if (this.started && !this.closed)
+            this.checkLength(this.consumed);
+    }
+    /** An element (the text between top-level commas) may not pass the record limit. */
+    checkLength(upTo) {
+        if (upTo - this.elementStart > MAX_RECORD_CHARS) {
+            this.bad(tooLong(`element ${this.count + 1}`));
+        }
     }
     end() {
         if (!this.started)
@@ -54139,6 +54477,9 @@ class CsvScanner {
     /** A quote inside quotes: either the close, or the first of an escaped pair. */
     quoteSeen = false;
     rowNo = 0;
+    /** Characters pushed before this chunk, and where the current row starts. */
+    consumed = 0;
+    rowStart = 0;
     constructor(keep, bad) {
         this.keep = keep;
         this.bad = bad;
@@ -54163,7 +54504,9 @@ class CsvScanner {
                 this.rowHasContent = true;
             }
             else if (c === NEWLINE) {
+                this.checkLength(this.consumed + i);
                 this.endRow();
+                this.rowStart = this.consumed + i + 1;
                 build = this.keeping();
             }
             else if (c !== CARRIAGE_RETURN) {
@@ -54173,6 +54516,13 @@ class CsvScanner {
                 this.rowHasContent = true;
             }
         }
+        this.consumed += text.length;
+        this.checkLength(this.consumed);
+    }
+    /** A row (with the line breaks inside its quoted fields) may not pass the record limit. */
+    checkLength(upTo) {
+        if (upTo - this.rowStart > MAX_RECORD_CHARS)
+            this.bad(tooLong(`row ${this.rowNo + 1}`));
     }
     end() {
         if (this.inQuotes && !this.quoteSeen) {
@@ -54242,9 +54592,11 @@ class CsvScanner {
 
 
 
+
 /** Reads `records-file`, `sample-records` and checks local paths; throws a `ConfigError` naming the input. */
 async function prepareInputs(config) {
     await checkPrometheusDir(config.prometheusFile);
+    await checkReportDir(config.reportDir);
     // A batch launched from records-file sends every record, so then the whole file is kept.
     const launchesFile = config.runBatch && config.batchData === undefined;
     const file = config.recordsFile === undefined
@@ -54275,6 +54627,22 @@ async function checkPrometheusDir(path) {
     const info = await (0,promises_namespaceObject.stat)(dir).catch(() => undefined);
     if (!info?.isDirectory()) {
         throw new ConfigError('prometheus-file', `the directory '${dir}' does not exist; point it at node_exporter's textfile directory`);
+    }
+}
+/**
+ * Creates the given `report-dir` now, so a path that cannot hold the report (under a regular file,
+ * read-only) fails before any network call rather than after a batch ran. The default is not checked.
+ */
+async function checkReportDir(dir) {
+    if (dir === undefined)
+        return;
+    try {
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+        await (0,promises_namespaceObject.access)(dir, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        const code = error.code ?? String(error);
+        throw new ConfigError('report-dir', `the directory '${dir}' cannot be created or written (${code}); point it at a writable directory`);
     }
 }
 /** `sample-records` when given (inline or a file), else the first records of `records-file`. */
@@ -54585,9 +54953,10 @@ async function runCli(argv, io) {
         return EXIT.ok;
     }
     const log = {
-        info: (m) => (args.quiet ? undefined : io.stderr(`${m}\n`)),
-        warning: (m) => io.stderr(`warning: ${m}\n`),
-        debug: (m) => (io.env.BATCH_COST_GATE_DEBUG ? io.stderr(`debug: ${m}\n`) : undefined),
+        // API and file text reaches these lines: no escape sequence may drive the terminal.
+        info: (m) => (args.quiet ? undefined : io.stderr(`${terminalSafe(m)}\n`)),
+        warning: (m) => io.stderr(`warning: ${terminalSafe(m)}\n`),
+        debug: (m) => io.env.BATCH_COST_GATE_DEBUG ? io.stderr(`debug: ${terminalSafe(m)}\n`) : undefined,
     };
     try {
         const report = await gate(args, io, log);
@@ -54596,12 +54965,12 @@ async function runCli(argv, io) {
         const outcome = outcomeOf(report);
         // Even --quiet says a warn, a fail or a check that could not be made: only a pass is silent.
         if (outcome.annotation.kind !== 'none' || !args.quiet) {
-            io.stderr(`${outcome.heading.icon} ${outcome.heading.words}: ${outcome.message}\n`);
+            io.stderr(`${outcome.heading.icon} ${outcome.heading.words}: ${terminalSafe(outcome.message)}\n`);
         }
         return outcome.cliExitCode;
     }
     catch (error) {
-        io.stderr(`error: ${describeError(error)}\n`);
+        io.stderr(`error: ${terminalSafe(describeError(error))}\n`);
         return error instanceof ConfigError || error instanceof GateError ? EXIT.usage : EXIT.fail;
     }
 }
