@@ -9,10 +9,7 @@ import { CLI_INPUT_NAMES } from '../src/inputs/inputs.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from './emulators/cargo/server.js';
 import { ROOT } from './support/run-action.js';
 
-const [ENRICH, ROUTE] = FIXTURE.workflows as [
-  (typeof FIXTURE.workflows)[0],
-  (typeof FIXTURE.workflows)[0],
-];
+const [ENRICH] = FIXTURE.workflows as [(typeof FIXTURE.workflows)[0]];
 let emu: CargoEmulator;
 beforeEach(async () => {
   emu = await startCargoEmulator();

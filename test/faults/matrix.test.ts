@@ -14,7 +14,6 @@ import {
   ADMIN_KEY,
   startVeniceEmulator,
   type VeniceEmulator,
-  type VeniceFault,
   type VeniceRoute,
 } from '../emulators/venice/server.js';
 import { runAction } from '../support/run-action.js';
@@ -23,7 +22,7 @@ interface FaultCase {
   name: string;
   /** Cleared after one answer (so retries recover) or kept for every answer. */
   transient: boolean;
-  make(paths: { remove: string; retype: string }): Fault & VeniceFault;
+  make(paths: { remove: string; retype: string }): Fault;
 }
 
 const FAULTS: FaultCase[] = [
