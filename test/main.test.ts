@@ -115,6 +115,27 @@ describe('runGate sample', () => {
     expect(lines.some((l) => /Sample: 8\/8 runs done/.test(l))).toBe(true);
   });
 
+  it('says in the basis how the sample was drawn from records-file, with the seed', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'drawn-')), 'batch.ndjson');
+    writeFileSync(path, Array.from({ length: 50 }, (_, i) => `{"id":"r-${i}"}`).join('\n'));
+    const random = await setup({ 'records-file': path, 'sample-size': '4', 'sample-seed': '77' });
+    const report = await runGate(random.config, random.prepared, {
+      provider: random.provider,
+      log,
+      run: meta,
+    });
+    expect(report.basis?.note).toContain(
+      'sample: 4 records drawn at random from the 50 of records-file (seed 77;',
+    );
+    const first = await setup({ 'records-file': path, 'sample-selection': 'first' });
+    const head = await runGate(first.config, first.prepared, {
+      provider: first.provider,
+      log,
+      run: meta,
+    });
+    expect(head.basis?.note).toContain('sample: the first 10 of the 50 records of records-file');
+  });
+
   it('cancels the batch at the sample timeout', async () => {
     emu.model.durationScale = 20;
     const { config, prepared, provider } = await setup({
@@ -186,5 +207,58 @@ describe('runGate sample', () => {
         }),
       ),
     ).toThrow(/'estimate-from': metrics is not available for provider venice/);
+  });
+});
+
+describe('runGate history drift', () => {
+  const CURRENT = 'rel-0002-4c5d-8e9f-a0b1c2d3e4f5';
+  const PREVIOUS = 'rel-0001-4c5d-8e9f-a0b1c2d3e4f5';
+  /** ENRICH's history with its newest 40 runs on a new release, the older ones at `scale` × cost. */
+  const gateWithReleases = async (previousCostScale: number) => {
+    const fixture = structuredClone(FIXTURE);
+    const wf = fixture.workflows.find((w) => w.uuid === ENRICH.uuid)!;
+    wf.history = {
+      ...wf.history!,
+      releases: { current: CURRENT, newestRuns: 40, previous: PREVIOUS, previousCostScale },
+    };
+    const own = await startCargoEmulator({ fixture });
+    try {
+      const config = parseConfig({
+        ...inputs({ 'workflow-uuid': ENRICH.uuid, 'record-count': '1000' }),
+        'api-url': own.url,
+        'estimate-from': 'history',
+      });
+      const provider = createProvider(config, { log });
+      const report = await runGate(config, await prepareInputs(config), {
+        provider,
+        log,
+        run: meta,
+      });
+      return { report, runs: [...own.model.runs.values()] };
+    } finally {
+      await own.close();
+    }
+  };
+
+  it('uses only the current release when the older runs cost significantly less, and says so', async () => {
+    const { report, runs } = await gateWithReleases(0.8);
+    const current = runs.filter((r) => r.releaseUuid === CURRENT);
+    expect(current).toHaveLength(40);
+    const handCost = (r: (typeof runs)[number]) =>
+      r.plan.reduce((s, e) => s + e.creditsUsedCount, 0) + 0.01 * r.plan.length;
+    const mean = current.reduce((s, r) => s + handCost(r), 0) / current.length;
+    expect(report.basis?.n).toBe(40);
+    expect(report.observations).toHaveLength(40);
+    expect(report.estimate?.mean).toBeCloseTo(mean, 6);
+    expect(report.basis?.note).toMatch(
+      /^⚠️ costs changed recently: the 40 runs of the current release average [\d.]+ credits against [\d.]+ for the 110 older runs \(Welch t-test, p [<=] [\d.]+ < 0\.01\); the estimate uses the 40 recent runs only$/,
+    );
+    expect(lines.some((l) => l.startsWith('warning: ⚠️ costs changed recently'))).toBe(true);
+  });
+
+  it('keeps every run when the releases cost the same', async () => {
+    const { report } = await gateWithReleases(1);
+    expect(report.basis?.n).toBe(150);
+    expect(report.basis?.note).toBeUndefined();
   });
 });

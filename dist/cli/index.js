@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8902);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8902:
+/***/ 8084:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39744,7 +39744,7 @@ const INPUTS = {
     },
     'records-file': {
         key: 'recordsFile',
-        description: 'JSON array, NDJSON or CSV of the batch records; counted, first ones sampled',
+        description: 'JSON array, NDJSON or CSV of the batch records; counted, and sampled',
         parse: parsers_text,
     },
     'estimate-from': {
@@ -39775,6 +39775,17 @@ const INPUTS = {
         default: '10',
         description: 'sample records to run',
         parse: integer(1, 1000),
+    },
+    'sample-selection': {
+        key: 'sampleSelection',
+        default: 'random',
+        description: 'which records-file records the sample runs: random (drawn from the whole file) or first',
+        parse: oneOf(['random', 'first']),
+    },
+    'sample-seed': {
+        key: 'sampleSeed',
+        description: 'seed of the random sample, to reproduce a run [default: a new one, shown in the report]',
+        parse: integer(0, 4294967295),
     },
     'max-sample-credits': {
         key: 'maxSampleCredits',
@@ -50149,6 +50160,18 @@ function receiptTable(report) {
     const columns = [left(''), right('estimated'), right('actual')];
     return { kind: 'table', columns, rows: rows.map((row) => row.map((c) => [c])) };
 }
+/** Whether the upper bound held for the records that ran: the receipt's calibration check. */
+function boundLine(report) {
+    const r = report.receipt;
+    const unit = report.vocabulary.unit;
+    const upper = `${displayNumber(r.estimatedUpper)} ${unit}`;
+    const records = `the ${r.executedRuns} records run`;
+    if (r.boundHeld === null)
+        return ['Upper bound: not checked, no record ran.'];
+    if (r.boundHeld)
+        return [{ strong: 'Upper bound held' }, `: ${records} cost no more than its ${upper}.`];
+    return [{ strong: 'Upper bound did not hold' }, `: ${records} cost more than its ${upper}.`];
+}
 function receipt(report) {
     const r = report.receipt;
     if (!r)
@@ -50167,6 +50190,7 @@ function receipt(report) {
             kind: 'paragraph',
             line: [`${report.vocabulary.provider} said: `, { untrusted: r.errorMessage }],
         });
+    blocks.push({ kind: 'paragraph', line: boundLine(report) });
     if (r.diverged) {
         const why = "⚠️ The batch cost more than the estimate's upper bound allowed. ";
         blocks.push({ kind: 'paragraph', line: [why, { untrusted: r.explanations.join(' ') }] });
@@ -50328,6 +50352,29 @@ function costGauges(report) {
         [`budget_${u}`, 'The budget input, when set.', report.settings.budget],
     ];
 }
+/**
+ * What a launched batch really spent, and whether it stayed under the bound: only with a receipt
+ * of a watched batch, so a team can chart the bound's real coverage over many batches.
+ */
+function receiptGauges(report) {
+    const r = report.receipt;
+    if (!r || r.detached)
+        return [];
+    const unit = report.vocabulary.unit;
+    const held = r.boundHeld === null ? null : r.boundHeld ? 1 : 0;
+    return [
+        [
+            `actual_${unitSlug(unit)}`,
+            `What the launched batch spent, in ${unit}, as billed (the records that ran).`,
+            r.actual,
+        ],
+        [
+            'bound_held',
+            `1 when the launched batch's ${unit} stayed under the upper bound for the records that ran, else 0.`,
+            held,
+        ],
+    ];
+}
 function otherGauges(report) {
     const unit = report.vocabulary.unit;
     return [
@@ -50352,7 +50399,8 @@ function otherGauges(report) {
 async function renderPrometheus(report) {
     const registry = new prom_client.Registry();
     const labels = { workflow: report.subject, provider: report.provider };
-    for (const [name, help, value] of [...costGauges(report), ...otherGauges(report)]) {
+    const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
+    for (const [name, help, value] of gauges) {
         const g = new prom_client.Gauge({
             name: `${METRIC_PREFIX}${name}`,
             help,
@@ -51186,6 +51234,10 @@ const stats = (jstat_default()).jStat;
 /** Student-t quantile. */
 function tQuantile(p, dof) {
     return stats.studentt.inv(p, dof);
+}
+/** Student-t CDF. */
+function tCdf(t, dof) {
+    return stats.studentt.cdf(t, dof);
 }
 /** Standard normal CDF. */
 function normalCdf(x) {
@@ -52210,6 +52262,66 @@ function explain(error, path) {
     return error;
 }
 
+;// CONCATENATED MODULE: ./src/engine/drift.ts
+// Has the workflow's cost per record changed recently? History is only a guide to the batch when
+// its runs cost what the workflow costs now: a release that made it 20% dearer would leave a bound
+// built from older runs covering the batch one time in eight instead of nine in ten.
+
+
+/** Significance of the drift test: two-sided, 1%, so a stable workflow is flagged 1 run in 100. */
+const DRIFT_ALPHA = 0.01;
+/** Fewest runs each side must have for the test to be made. */
+const DRIFT_MIN_RUNS = 3;
+/**
+ * Compares the recent runs with the older ones (runs newest first): the runs of the newest run's
+ * release against the rest when runs carry a release, else the newest half against the older half,
+ * by Welch's t-test at 1%. Undefined when either side has fewer than DRIFT_MIN_RUNS runs.
+ */
+function checkDrift(runs) {
+    const release = runs[0]?.releaseUuid ?? undefined;
+    const split = release === undefined ? 'half' : 'release';
+    const half = Math.ceil(runs.length / 2);
+    const recent = runs.map((r, i) => (release === undefined ? i < half : r.releaseUuid === release));
+    const a = runs.filter((_, i) => recent[i]).map((r) => r.cost);
+    const b = runs.filter((_, i) => !recent[i]).map((r) => r.cost);
+    if (a.length < DRIFT_MIN_RUNS || b.length < DRIFT_MIN_RUNS)
+        return undefined;
+    const pValue = welchPValue(a, b);
+    return {
+        split,
+        recent,
+        recentCount: a.length,
+        olderCount: b.length,
+        recentMean: momentsOf(a).mean,
+        olderMean: momentsOf(b).mean,
+        pValue,
+        drifted: pValue < DRIFT_ALPHA,
+    };
+}
+/** Two-sided p-value of Welch's unequal-variance t-test of equal means. */
+function welchPValue(a, b) {
+    const x = momentsOf(a);
+    const y = momentsOf(b);
+    const va = x.sd ** 2 / x.n;
+    const vb = y.sd ** 2 / y.n;
+    const se = Math.sqrt(va + vb);
+    // Means that differ by rounding only (sums of the same credits in another order) are equal: with
+    // costs constant but for float noise, the t statistic would otherwise be huge.
+    if (Math.abs(x.mean - y.mean) <= 1e-9 * Math.max(Math.abs(x.mean), Math.abs(y.mean)))
+        return 1;
+    // Two constant sides with different costs: a certain change.
+    if (se === 0)
+        return 0;
+    const t = Math.abs(x.mean - y.mean) / se;
+    // Welch–Satterthwaite degrees of freedom, written in shares of the variance so tiny costs cannot
+    // underflow; a constant side contributes no term.
+    const ra = va / (va + vb);
+    const rb = vb / (va + vb);
+    const terms = (ra > 0 ? ra ** 2 / (x.n - 1) : 0) + (rb > 0 ? rb ** 2 / (y.n - 1) : 0);
+    const p = 2 * (1 - tCdf(t, 1 / terms));
+    return Math.max(0, Math.min(1, p));
+}
+
 ;// CONCATENATED MODULE: ./src/providers/cargo/poll-schedule.ts
 // When the watcher looks at a batch next. Cargo advises a calm schedule (reference fact 6), but a
 // batch that spends fast would run far past its cap between two calm polls (100 credits/s polled
@@ -52701,6 +52813,8 @@ function progressLine({ batch, spent }, elapsedMs, options) {
 
 
 
+
+
 /** Most runs history reads (two pages of 100). */
 const HISTORY_CAP = 200;
 const HISTORY_PAGE = 100;
@@ -52735,6 +52849,26 @@ function observeRun(run) {
         parts,
     };
 }
+/**
+ * The observations history estimates from: every finished run, or only the recent ones when
+ * `checkDrift` finds that the older runs cost significantly differently (then with a note saying so).
+ */
+function recentHistory(runs) {
+    const all = runs.map(observeRun);
+    const check = checkDrift(all.map((o, i) => ({ cost: observationCost(o), releaseUuid: runs[i].releaseUuid })));
+    if (!check?.drifted)
+        return { observations: all };
+    const recent = all.filter((_, i) => check.recent[i]);
+    const which = check.split === 'release'
+        ? `the ${check.recentCount} runs of the current release`
+        : `the newest ${check.recentCount} runs`;
+    const p = check.pValue < 0.0001 ? '< 0.0001' : `= ${check.pValue.toFixed(4)}`;
+    const note = `⚠️ costs changed recently: ${which} average ${fmtCredits(check.recentMean)} credits against ` +
+        `${fmtCredits(check.olderMean)} for the ${check.olderCount} older runs (Welch t-test, p ${p} < ${DRIFT_ALPHA}); ` +
+        `the estimate uses the ${check.recentCount} recent runs only`;
+    return { observations: recent, note };
+}
+const fmtCredits = (n) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
 /** Sample poll interval: Cargo advises runs be polled every ~2 s, less often after a minute. */
 function defaultPollInterval(elapsedMs, previousMs) {
     if (elapsedMs < 60_000)
@@ -52781,18 +52915,25 @@ class CargoSource {
         ];
         return { remaining, overageAllowed: overage === 'allow', unit: 'credits', details };
     }
-    /** The workflow's finished runs in the window, newest first, up to 200; possibly none. */
+    /**
+     * The workflow's finished runs in the window, newest first, up to 200; possibly none. The list
+     * is newest first, so the current release's runs are read first and the cap drops the oldest.
+     * When the older runs cost significantly differently (`recentHistory`), only the recent are used.
+     */
     async history(plan) {
         const to = this.context.now();
         const createdAfter = new Date(to - plan.windowDays * DAY_MS).toISOString();
         const runs = await this.client.listAllRuns({ workflowUuid: this.subject, statuses: ['success', 'error'], createdAfter }, { cap: HISTORY_CAP, pageSize: HISTORY_PAGE });
-        const observations = runs.filter(isFinishedRun).map(observeRun);
+        const { observations, note } = recentHistory(runs.filter(isFinishedRun));
+        if (note !== undefined)
+            this.context.log.warning(note);
         const basis = {
             source: 'history',
             n: observations.length,
             windowDays: plan.windowDays,
             from: createdAfter,
             to: new Date(to).toISOString(),
+            ...(note === undefined ? {} : { note }),
         };
         const estimate = observations.length === 0
             ? emptyEstimate('history')
@@ -52938,6 +53079,7 @@ const CARGO = {
     tokenKind: 'a Cargo API token with admin access to the workspace',
     sources: ['history', 'sample', 'metrics'],
     sampleHint: 'add sample-records (inline JSON array or a file) or records-file',
+    runsSampleRecords: true,
     launches: true,
     checkSettings(settings) {
         if (settings.workflowUuid === undefined) {
@@ -53641,6 +53783,7 @@ const VENICE = {
     tokenKind: 'a Venice ADMIN API key',
     sources: ['history', 'sample'],
     sampleHint: 'add sample-command (the command that processes the first sample-size records)',
+    runsSampleRecords: false,
     launches: false,
     checkSettings() {
         // Nothing beyond the common rules: every Venice setting has a working default.
@@ -53817,6 +53960,7 @@ function buildReceipt(outcome, estimate, projection) {
         estimatedPerRecord: projection.perRecord,
         errorShare: ran > 0 ? outcome.failedRuns / ran : null,
         diverged,
+        boundHeld: ran > 0 && !outcome.detached ? !diverged : null,
         explanations,
     };
 }
@@ -53988,7 +54132,82 @@ function launch_age(ms) {
     return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/reservoir.ts
+/**
+ * mulberry32: a 32-bit seeded PRNG, uniform in [0, 1). Not cryptographic; it only has to make the
+ * same draw from the same seed, so a run can be reproduced with `sample-seed`.
+ */
+function mulberry32(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/**
+ * Reservoir sampling (Vitter's algorithm R): after `n` records each one is in the reservoir with
+ * probability size/n. The decision for a record is drawn before it is read, so a scanner only
+ * builds the records it will keep, and asking again for the same record gives the same answer.
+ */
+class Reservoir {
+    draw;
+    records = [];
+    random;
+    /** The record last asked about, and the slot drawn for it. */
+    asked = -1;
+    slot = -1;
+    constructor(draw) {
+        this.draw = draw;
+        this.random = mulberry32(draw.seed);
+    }
+    /** Whether record `index` (0-based, in file order) goes into the reservoir. */
+    wants(index) {
+        if (index < this.draw.size)
+            return true;
+        if (index !== this.asked) {
+            this.asked = index;
+            this.slot = Math.floor(this.random() * (index + 1));
+        }
+        return this.slot < this.draw.size;
+    }
+    /** Offers record `index`; it replaces the drawn slot when `wants(index)` is true. */
+    take(index, record) {
+        if (index < this.draw.size)
+            this.records.push(record);
+        else if (this.wants(index))
+            this.records[this.slot] = record;
+    }
+}
+/** Which records a scan keeps: the first `keep` of them, and a random draw when one is asked for. */
+class Keeper {
+    keep;
+    first = [];
+    reservoir;
+    constructor(keep, draw) {
+        this.keep = keep;
+        this.reservoir = draw === undefined ? undefined : new Reservoir(draw);
+    }
+    /** Whether record `index` must be built (asked before it is read; the same answer on repeat). */
+    wants(index) {
+        const drawn = this.reservoir?.wants(index) ?? false;
+        return index < this.keep || drawn;
+    }
+    take(index, record) {
+        if (index < this.keep)
+            this.first.push(record);
+        this.reservoir?.take(index, record);
+    }
+    /** The drawn records, when a draw was asked for. */
+    drawn() {
+        return this.reservoir?.records;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/records-file.ts
+
 
 
 
@@ -53999,11 +54218,12 @@ function launch_age(ms) {
  */
 const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 /**
- * Counts the records of a JSON array, NDJSON or CSV file and keeps the first `keep` of them.
+ * Counts the records of a JSON array, NDJSON or CSV file, keeps the first `keep` of them and, with
+ * a `draw`, `draw.size` records picked uniformly from the whole file in the same pass.
  * The file is streamed, never held whole in memory, so a 1 GB export counts in constant space.
  * Text is UTF-8, or UTF-16 LE/BE with a byte order mark; anything else is a ConfigError.
  */
-async function readRecordsFile(path, keep, input = 'records-file') {
+async function readRecordsFile(path, keep, input = 'records-file', draw) {
     try {
         const info = await (0,promises_namespaceObject.stat)(path);
         if (!info.isFile())
@@ -54016,7 +54236,7 @@ async function readRecordsFile(path, keep, input = 'records-file') {
     }
     const format = formatOfExtension(path) ?? (await sniff(path, input));
     const chunks = (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: 1 << 16 });
-    return scanRecords(chunks, { format, keep, input, name: path });
+    return scanRecords(chunks, { format, keep, input, name: path, draw });
 }
 /** Scans records from raw bytes cut into chunks anywhere; the same bytes give the same answer. */
 async function scanRecords(chunks, options) {
@@ -54024,16 +54244,23 @@ async function scanRecords(chunks, options) {
     const bad = (message) => {
         throw new ConfigError(input, `'${name}' does not parse: ${message}`);
     };
-    const scanner = scannerFor(options.format, options.keep, bad);
+    const keeper = new Keeper(options.keep, options.draw);
+    const scanner = scannerFor(options.format, keeper, bad);
     const decoder = new RecordsDecoder(input, name);
     for await (const chunk of chunks)
         scanner.push(decoder.write(chunk));
     scanner.push(decoder.end());
-    const summary = scanner.end();
-    if (summary.count === 0) {
-        throw new ConfigError(input, `'${name}' holds no records (a ${summary.format} file with nothing in it)`);
+    const { format, count } = scanner.end();
+    if (count === 0) {
+        throw new ConfigError(input, `'${name}' holds no records (a ${format} file with nothing in it)`);
     }
-    return summary;
+    const drawnRecords = keeper.drawn();
+    return {
+        format,
+        count,
+        firstRecords: keeper.first,
+        ...(drawnRecords === undefined ? {} : { drawnRecords }),
+    };
 }
 function formatOfExtension(path) {
     const ext = (0,external_node_path_namespaceObject.extname)(path).toLowerCase();
@@ -54045,12 +54272,12 @@ function formatOfExtension(path) {
         return 'csv';
     return undefined;
 }
-function scannerFor(format, keep, bad) {
+function scannerFor(format, keeper, bad) {
     if (format === 'json')
-        return new JsonArrayScanner(keep, bad);
+        return new JsonArrayScanner(keeper, bad);
     if (format === 'ndjson')
-        return ndjsonScanner(keep, bad);
-    return new CsvScanner(keep, bad);
+        return ndjsonScanner(keeper, bad);
+    return new CsvScanner(keeper, bad);
 }
 /** Guesses the format of a file without a telling extension from its first character. */
 async function sniff(path, input) {
@@ -54297,9 +54524,8 @@ class LineSplitter {
         this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line, this.lineNo);
     }
 }
-function ndjsonScanner(keep, bad) {
+function ndjsonScanner(keeper, bad) {
     let count = 0;
-    const firstRecords = [];
     const lines = new LineSplitter((line, lineNo) => {
         if (line.trim() === '')
             return;
@@ -54312,15 +54538,14 @@ function ndjsonScanner(keep, bad) {
         }
         if (!records_file_isRecord(value))
             bad(`line ${lineNo} is not a JSON object`);
+        keeper.take(count, value);
         count += 1;
-        if (firstRecords.length < keep)
-            firstRecords.push(value);
     }, bad);
     return {
         push: (text) => lines.push(text),
         end() {
             lines.end();
-            return { format: 'ndjson', count, firstRecords };
+            return { format: 'ndjson', count };
         },
     };
 }
@@ -54342,7 +54567,7 @@ function isSpace(code) {
  * The loop works on char codes: it runs over every byte of files of a gigabyte.
  */
 class JsonArrayScanner {
-    keep;
+    keeper;
     bad;
     started = false;
     closed = false;
@@ -54350,20 +54575,19 @@ class JsonArrayScanner {
     inString = false;
     escaped = false;
     count = 0;
-    /** The text of the element being read, while it is one of the first `keep`. */
+    /** The text of the element being read, while it is one the keeper wants. */
     element = '';
     elementHasContent = false;
-    firstRecords = [];
     /** Characters pushed before this chunk, and where the current element starts. */
     consumed = 0;
     elementStart = 0;
-    constructor(keep, bad) {
-        this.keep = keep;
+    constructor(keeper, bad) {
+        this.keeper = keeper;
         this.bad = bad;
     }
     push(text) {
-        // Where the kept element's text starts in this chunk; -1 once enough elements are kept.
-        let keptFrom = this.firstRecords.length < this.keep ? 0 : -1;
+        // Where the kept element's text starts in this chunk; -1 while the element is not wanted.
+        let keptFrom = this.keeper.wants(this.count) ? 0 : -1;
         for (let i = 0; i < text.length; i += 1) {
             const c = text.charCodeAt(i);
             if (!this.started) {
@@ -54388,7 +54612,7 @@ class JsonArrayScanner {
                     this.element += text.slice(keptFrom, i);
                 this.checkLength(this.consumed + i);
                 this.endElement(c === CLOSE_BRACKET);
-                keptFrom = this.firstRecords.length < this.keep ? i + 1 : -1;
+                keptFrom = this.keeper.wants(this.count) ? i + 1 : -1;
                 this.elementStart = this.consumed + i + 1;
             }
             else {
@@ -54412,7 +54636,7 @@ class JsonArrayScanner {
             this.bad('the file is empty');
         if (!this.closed)
             this.bad('the JSON array is not closed (truncated file?)');
-        return { format: 'json', count: this.count, firstRecords: this.firstRecords };
+        return { format: 'json', count: this.count };
     }
     stringChar(c) {
         if (this.escaped)
@@ -54443,32 +54667,32 @@ class JsonArrayScanner {
             return;
         if (!this.elementHasContent)
             this.bad(`empty element after element ${this.count}`);
+        if (this.keeper.wants(this.count))
+            this.keeper.take(this.count, this.parseElement());
         this.count += 1;
-        if (this.firstRecords.length < this.keep)
-            this.firstRecords.push(this.parseElement());
         this.element = '';
         this.elementHasContent = false;
     }
     parseElement() {
+        const n = this.count + 1;
         let value;
         try {
             value = JSON.parse(this.element);
         }
         catch {
-            this.bad(`element ${this.count} is not valid JSON`);
+            this.bad(`element ${n} is not valid JSON`);
         }
         if (!records_file_isRecord(value))
-            this.bad(`element ${this.count} is not a JSON object`);
+            this.bad(`element ${n} is not a JSON object`);
         return value;
     }
 }
 /** RFC 4180 CSV with a header row; quoted fields may hold commas, quotes and line breaks. */
 class CsvScanner {
-    keep;
+    keeper;
     bad;
     header;
     count = 0;
-    firstRecords = [];
     field = '';
     row = [];
     rowHasContent = false;
@@ -54480,12 +54704,12 @@ class CsvScanner {
     /** Characters pushed before this chunk, and where the current row starts. */
     consumed = 0;
     rowStart = 0;
-    constructor(keep, bad) {
-        this.keep = keep;
+    constructor(keeper, bad) {
+        this.keeper = keeper;
         this.bad = bad;
     }
     push(text) {
-        // Past the header and the kept records, fields are only scanned, not built.
+        // Past the header, fields of records the keeper does not want are only scanned, not built.
         let build = this.keeping();
         for (let i = 0; i < text.length; i += 1) {
             const c = text.charCodeAt(i);
@@ -54532,10 +54756,10 @@ class CsvScanner {
             this.endRow();
         if (this.header === undefined)
             this.bad('the file is empty; a CSV needs a header row');
-        return { format: 'csv', count: this.count, firstRecords: this.firstRecords };
+        return { format: 'csv', count: this.count };
     }
     keeping() {
-        return this.header === undefined || this.firstRecords.length < this.keep;
+        return this.header === undefined || this.keeper.wants(this.count);
     }
     /** A character inside quotes; false when it follows the closing quote and is read as usual. */
     quotedChar(c, text, i, build) {
@@ -54576,18 +54800,20 @@ class CsvScanner {
             this.bad('the header row has an empty column name');
     }
     takeRecord() {
+        const index = this.count;
         this.count += 1;
-        if (this.firstRecords.length >= this.keep)
+        if (!this.keeper.wants(index))
             return;
         this.row.push(this.field);
         const record = {};
         this.header?.forEach((name, i) => (record[name] = this.row[i] ?? ''));
-        this.firstRecords.push(record);
+        this.keeper.take(index, record);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/prepare.ts
 // What is read from local files before any network call, so a bad file fails first.
+
 
 
 
@@ -54599,9 +54825,8 @@ async function prepareInputs(config) {
     await checkReportDir(config.reportDir);
     // A batch launched from records-file sends every record, so then the whole file is kept.
     const launchesFile = config.runBatch && config.batchData === undefined;
-    const file = config.recordsFile === undefined
-        ? undefined
-        : await readRecordsFile(config.recordsFile, launchesFile ? Number.POSITIVE_INFINITY : config.sampleSize);
+    const seed = config.sampleSeed ?? (0,external_node_crypto_.randomInt)(0, 2 ** 32);
+    const file = await readFile(config, launchesFile, seed);
     if (launchesFile &&
         file &&
         config.recordCount !== undefined &&
@@ -54612,13 +54837,36 @@ async function prepareInputs(config) {
     const batchData = config.batchData ??
         (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
     const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
-    const sampleRecords = await sampleRecordsOf(config, file?.firstRecords ?? []);
+    const fromFile = file?.drawnRecords ?? file?.firstRecords.slice(0, config.sampleSize) ?? [];
+    const sampleRecords = await sampleRecordsOf(config, fromFile);
+    const selection = config.sampleRecords === undefined && file !== undefined
+        ? {
+            selection: config.sampleSelection,
+            ...(file.drawnRecords === undefined ? {} : { seed }),
+            size: fromFile.length,
+            from: file.count,
+        }
+        : undefined;
     return {
         recordCount,
         sampleRecords: sampleRecords.slice(0, config.sampleSize),
-        sampleIsFromBatch: config.sampleRecords === undefined && file !== undefined,
+        sampleIsFromBatch: selection?.selection === 'random',
+        sampleSelection: selection,
         batchData,
     };
+}
+/**
+ * Reads `records-file`: every record when run-batch launches them, else the first `sample-size`,
+ * and with `sample-selection: random` a seeded uniform draw of `sample-size` in the same pass.
+ */
+async function readFile(config, launchesFile, seed) {
+    if (config.recordsFile === undefined)
+        return undefined;
+    const random = config.sampleSelection === 'random' && config.sampleRecords === undefined;
+    // A random draw needs no first records unless the batch launches them all.
+    const keep = launchesFile ? Number.POSITIVE_INFINITY : random ? 0 : config.sampleSize;
+    const draw = random ? { size: config.sampleSize, seed } : undefined;
+    return readRecordsFile(config.recordsFile, keep, 'records-file', draw);
 }
 async function checkPrometheusDir(path) {
     if (path === undefined)
@@ -54698,14 +54946,15 @@ async function runGate(config, prepared, deps) {
     const recordCount = answers.count.status === 'fulfilled' ? answers.count.value : null;
     const balance = answers.balance.status === 'fulfilled' ? answers.balance.value : null;
     const estimated = answers.estimate.status === 'fulfilled' ? answers.estimate.value : null;
+    const picked = estimated ? samplePicked(estimated, prepared, entry) : undefined;
     const projection = estimated && recordCount !== null
         ? project({
             estimate: estimated.estimate,
             observations: estimated.observations,
             recordCount,
             confidence: config.confidence,
-            // The finite-population correction holds only when the sampled records are the batch's.
-            sampleOfBatch: estimated.basis.source === 'sample' && prepared.sampleIsFromBatch,
+            // The finite-population correction holds only for a random sample of the batch's records.
+            sampleOfBatch: picked !== undefined && prepared.sampleIsFromBatch,
         })
         : null;
     const parts = {
@@ -54716,7 +54965,7 @@ async function runGate(config, prepared, deps) {
         subject: deps.provider.subject,
         recordCount,
         balance,
-        basis: estimated?.basis ?? null,
+        basis: estimated ? withSelection(estimated.basis, picked) : null,
         estimate: estimated?.estimate ?? null,
         projection,
         sample: estimated?.sample ?? null,
@@ -54727,6 +54976,22 @@ async function runGate(config, prepared, deps) {
     if (failures.length > 0)
         return failedReport(entry, parts, failures, notices);
     return decidedReport(config, prepared, deps.provider, { ...parts, balance: balance, estimated: estimated, projection: projection }, notices);
+}
+/** How the records of a sample estimate were picked from records-file; undefined otherwise. */
+function samplePicked(estimated, prepared, entry) {
+    if (estimated.basis.source !== 'sample' || !entry.runsSampleRecords)
+        return undefined;
+    return prepared.sampleSelection;
+}
+/** The basis with a note saying how the sample was picked, so a run can be reproduced. */
+function withSelection(basis, picked) {
+    if (picked === undefined)
+        return basis;
+    const from = picked.from.toLocaleString('en-US');
+    const said = picked.selection === 'random'
+        ? `sample: ${picked.size} records drawn at random from the ${from} of records-file (seed ${String(picked.seed)}; sample-seed reproduces it)`
+        : `sample: the first ${picked.size} of the ${from} records of records-file (sample-selection: first, not a random sample)`;
+    return { ...basis, note: basis.note ? `${basis.note}; ${said}` : said };
 }
 async function readAnswers(config, prepared, deps, entry) {
     const { provider } = deps;

@@ -5085,6 +5085,10 @@ const stats = (jstat_default()).jStat;
 function tQuantile(p, dof) {
     return stats.studentt.inv(p, dof);
 }
+/** Student-t CDF. */
+function tCdf(t, dof) {
+    return stats.studentt.cdf(t, dof);
+}
 /** Standard normal CDF. */
 function normalCdf(x) {
     return stats.normal.cdf(x, 0, 1);

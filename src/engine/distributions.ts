@@ -4,7 +4,7 @@ import jstat from 'jstat';
 // that bundles well). `src/types/jstat.d.ts` declares only the Student-t quantile, so this is the
 // typed view of the rest, in one place.
 interface JStatView {
-  studentt: { inv(p: number, dof: number): number };
+  studentt: { inv(p: number, dof: number): number; cdf(t: number, dof: number): number };
   normal: {
     cdf(x: number, mean: number, sd: number): number;
     inv(p: number, mean: number, sd: number): number;
@@ -18,6 +18,11 @@ const stats = jstat.jStat as unknown as JStatView;
 /** Student-t quantile. */
 export function tQuantile(p: number, dof: number): number {
   return stats.studentt.inv(p, dof);
+}
+
+/** Student-t CDF. */
+export function tCdf(t: number, dof: number): number {
+  return stats.studentt.cdf(t, dof);
 }
 
 /** Standard normal CDF. */

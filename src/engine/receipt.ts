@@ -36,6 +36,13 @@ export interface Receipt extends BatchOutcome {
   errorShare: number | null;
   /** True when the actual cost per record is above the estimate's upper bound. */
   diverged: boolean;
+  /**
+   * Whether the actual cost of the records that ran stayed at or under the upper bound for them
+   * (`estimatedUpper`: the batch's bound per record × records run, the bound itself when all ran);
+   * null when no record ran or the batch was left running. Over many batches, the share of true
+   * is the bound's real coverage, to hold against `confidence`.
+   */
+  boundHeld: boolean | null;
   /** Why, when it diverged: the nodes that cost more than estimated. */
   explanations: string[];
 }
@@ -78,6 +85,7 @@ export function buildReceipt(
     estimatedPerRecord: projection.perRecord,
     errorShare: ran > 0 ? outcome.failedRuns / ran : null,
     diverged,
+    boundHeld: ran > 0 && !outcome.detached ? !diverged : null,
     explanations,
   };
 }

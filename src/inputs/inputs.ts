@@ -75,7 +75,7 @@ export const INPUTS = {
   },
   'records-file': {
     key: 'recordsFile',
-    description: 'JSON array, NDJSON or CSV of the batch records; counted, first ones sampled',
+    description: 'JSON array, NDJSON or CSV of the batch records; counted, and sampled',
     parse: text,
   },
   'estimate-from': {
@@ -106,6 +106,19 @@ export const INPUTS = {
     default: '10',
     description: 'sample records to run',
     parse: integer(1, 1000),
+  },
+  'sample-selection': {
+    key: 'sampleSelection',
+    default: 'random',
+    description:
+      'which records-file records the sample runs: random (drawn from the whole file) or first',
+    parse: oneOf(['random', 'first']),
+  },
+  'sample-seed': {
+    key: 'sampleSeed',
+    description:
+      'seed of the random sample, to reproduce a run [default: a new one, shown in the report]',
+    parse: integer(0, 4294967295),
   },
   'max-sample-credits': {
     key: 'maxSampleCredits',

@@ -2,15 +2,18 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
+import { Keeper, type SampleDraw } from './reservoir.js';
 
 /** One record of the batch: a flat JSON object (a CSV row becomes string fields). */
 export type BatchRecord = Record<string, unknown>;
 
-/** What reading a records file yields: how many records, and the first few of them. */
+/** What reading a records file yields: how many records, the first few, and a random draw. */
 export interface RecordsFileSummary {
   format: 'json' | 'ndjson' | 'csv';
   count: number;
   firstRecords: BatchRecord[];
+  /** With a `SampleDraw`: `size` records drawn uniformly from the whole file (fewer if it holds fewer). */
+  drawnRecords?: BatchRecord[];
 }
 
 type Format = RecordsFileSummary['format'];
@@ -29,10 +32,13 @@ export interface ScanOptions {
   input: string;
   /** The file's path, as errors show it. */
   name: string;
+  /** Also draw records uniformly from the whole file (reservoir sampling, seeded). */
+  draw?: SampleDraw | undefined;
 }
 
 /**
- * Counts the records of a JSON array, NDJSON or CSV file and keeps the first `keep` of them.
+ * Counts the records of a JSON array, NDJSON or CSV file, keeps the first `keep` of them and, with
+ * a `draw`, `draw.size` records picked uniformly from the whole file in the same pass.
  * The file is streamed, never held whole in memory, so a 1 GB export counts in constant space.
  * Text is UTF-8, or UTF-16 LE/BE with a byte order mark; anything else is a ConfigError.
  */
@@ -40,6 +46,7 @@ export async function readRecordsFile(
   path: string,
   keep: number,
   input = 'records-file',
+  draw?: SampleDraw,
 ): Promise<RecordsFileSummary> {
   try {
     const info = await stat(path);
@@ -50,7 +57,7 @@ export async function readRecordsFile(
   }
   const format = formatOfExtension(path) ?? (await sniff(path, input));
   const chunks = createReadStream(path, { highWaterMark: 1 << 16 });
-  return scanRecords(chunks, { format, keep, input, name: path });
+  return scanRecords(chunks, { format, keep, input, name: path, draw });
 }
 
 /** Scans records from raw bytes cut into chunks anywhere; the same bytes give the same answer. */
@@ -62,23 +69,30 @@ export async function scanRecords(
   const bad = (message: string): never => {
     throw new ConfigError(input, `'${name}' does not parse: ${message}`);
   };
-  const scanner = scannerFor(options.format, options.keep, bad);
+  const keeper = new Keeper(options.keep, options.draw);
+  const scanner = scannerFor(options.format, keeper, bad);
   const decoder = new RecordsDecoder(input, name);
   for await (const chunk of chunks) scanner.push(decoder.write(chunk));
   scanner.push(decoder.end());
-  const summary = scanner.end();
-  if (summary.count === 0) {
+  const { format, count } = scanner.end();
+  if (count === 0) {
     throw new ConfigError(
       input,
-      `'${name}' holds no records (a ${summary.format} file with nothing in it)`,
+      `'${name}' holds no records (a ${format} file with nothing in it)`,
     );
   }
-  return summary;
+  const drawnRecords = keeper.drawn();
+  return {
+    format,
+    count,
+    firstRecords: keeper.first,
+    ...(drawnRecords === undefined ? {} : { drawnRecords }),
+  };
 }
 
 interface Scanner {
   push(text: string): void;
-  end(): RecordsFileSummary;
+  end(): { format: Format; count: number };
 }
 
 function formatOfExtension(path: string): Format | undefined {
@@ -89,10 +103,10 @@ function formatOfExtension(path: string): Format | undefined {
   return undefined;
 }
 
-function scannerFor(format: Format, keep: number, bad: (m: string) => never): Scanner {
-  if (format === 'json') return new JsonArrayScanner(keep, bad);
-  if (format === 'ndjson') return ndjsonScanner(keep, bad);
-  return new CsvScanner(keep, bad);
+function scannerFor(format: Format, keeper: Keeper, bad: (m: string) => never): Scanner {
+  if (format === 'json') return new JsonArrayScanner(keeper, bad);
+  if (format === 'ndjson') return ndjsonScanner(keeper, bad);
+  return new CsvScanner(keeper, bad);
 }
 
 /** Guesses the format of a file without a telling extension from its first character. */
@@ -347,9 +361,8 @@ class LineSplitter {
   }
 }
 
-function ndjsonScanner(keep: number, bad: (m: string) => never): Scanner {
+function ndjsonScanner(keeper: Keeper, bad: (m: string) => never): Scanner {
   let count = 0;
-  const firstRecords: BatchRecord[] = [];
   const lines = new LineSplitter((line, lineNo) => {
     if (line.trim() === '') return;
     let value: unknown;
@@ -359,14 +372,14 @@ function ndjsonScanner(keep: number, bad: (m: string) => never): Scanner {
       bad(`line ${lineNo} is not JSON`);
     }
     if (!isRecord(value)) bad(`line ${lineNo} is not a JSON object`);
+    keeper.take(count, value);
     count += 1;
-    if (firstRecords.length < keep) firstRecords.push(value);
   }, bad);
   return {
     push: (text) => lines.push(text),
     end() {
       lines.end();
-      return { format: 'ndjson', count, firstRecords };
+      return { format: 'ndjson', count };
     },
   };
 }
@@ -397,22 +410,21 @@ class JsonArrayScanner implements Scanner {
   private inString = false;
   private escaped = false;
   private count = 0;
-  /** The text of the element being read, while it is one of the first `keep`. */
+  /** The text of the element being read, while it is one the keeper wants. */
   private element = '';
   private elementHasContent = false;
-  private readonly firstRecords: BatchRecord[] = [];
   /** Characters pushed before this chunk, and where the current element starts. */
   private consumed = 0;
   private elementStart = 0;
 
   constructor(
-    private readonly keep: number,
+    private readonly keeper: Keeper,
     private readonly bad: (m: string) => never,
   ) {}
 
   push(text: string): void {
-    // Where the kept element's text starts in this chunk; -1 once enough elements are kept.
-    let keptFrom = this.firstRecords.length < this.keep ? 0 : -1;
+    // Where the kept element's text starts in this chunk; -1 while the element is not wanted.
+    let keptFrom = this.keeper.wants(this.count) ? 0 : -1;
     for (let i = 0; i < text.length; i += 1) {
       const c = text.charCodeAt(i);
       if (!this.started) {
@@ -429,7 +441,7 @@ class JsonArrayScanner implements Scanner {
         if (keptFrom !== -1) this.element += text.slice(keptFrom, i);
         this.checkLength(this.consumed + i);
         this.endElement(c === CLOSE_BRACKET);
-        keptFrom = this.firstRecords.length < this.keep ? i + 1 : -1;
+        keptFrom = this.keeper.wants(this.count) ? i + 1 : -1;
         this.elementStart = this.consumed + i + 1;
       } else {
         this.structuralChar(c);
@@ -447,10 +459,10 @@ class JsonArrayScanner implements Scanner {
     }
   }
 
-  end(): RecordsFileSummary {
+  end(): { format: Format; count: number } {
     if (!this.started) this.bad('the file is empty');
     if (!this.closed) this.bad('the JSON array is not closed (truncated file?)');
-    return { format: 'json', count: this.count, firstRecords: this.firstRecords };
+    return { format: 'json', count: this.count };
   }
 
   private stringChar(c: number): void {
@@ -474,20 +486,21 @@ class JsonArrayScanner implements Scanner {
     if (closing) this.closed = true;
     if (closing && this.count === 0 && !this.elementHasContent) return;
     if (!this.elementHasContent) this.bad(`empty element after element ${this.count}`);
+    if (this.keeper.wants(this.count)) this.keeper.take(this.count, this.parseElement());
     this.count += 1;
-    if (this.firstRecords.length < this.keep) this.firstRecords.push(this.parseElement());
     this.element = '';
     this.elementHasContent = false;
   }
 
   private parseElement(): BatchRecord {
+    const n = this.count + 1;
     let value: unknown;
     try {
       value = JSON.parse(this.element);
     } catch {
-      this.bad(`element ${this.count} is not valid JSON`);
+      this.bad(`element ${n} is not valid JSON`);
     }
-    if (!isRecord(value)) this.bad(`element ${this.count} is not a JSON object`);
+    if (!isRecord(value)) this.bad(`element ${n} is not a JSON object`);
     return value;
   }
 }
@@ -496,7 +509,6 @@ class JsonArrayScanner implements Scanner {
 class CsvScanner implements Scanner {
   private header: string[] | undefined;
   private count = 0;
-  private readonly firstRecords: BatchRecord[] = [];
   private field = '';
   private row: string[] = [];
   private rowHasContent = false;
@@ -510,12 +522,12 @@ class CsvScanner implements Scanner {
   private rowStart = 0;
 
   constructor(
-    private readonly keep: number,
+    private readonly keeper: Keeper,
     private readonly bad: (m: string) => never,
   ) {}
 
   push(text: string): void {
-    // Past the header and the kept records, fields are only scanned, not built.
+    // Past the header, fields of records the keeper does not want are only scanned, not built.
     let build = this.keeping();
     for (let i = 0; i < text.length; i += 1) {
       const c = text.charCodeAt(i);
@@ -549,17 +561,17 @@ class CsvScanner implements Scanner {
     if (upTo - this.rowStart > MAX_RECORD_CHARS) this.bad(tooLong(`row ${this.rowNo + 1}`));
   }
 
-  end(): RecordsFileSummary {
+  end(): { format: Format; count: number } {
     if (this.inQuotes && !this.quoteSeen) {
       this.bad(`a quoted field opened in row ${this.rowNo + 1} is never closed`);
     }
     if (this.rowHasContent) this.endRow();
     if (this.header === undefined) this.bad('the file is empty; a CSV needs a header row');
-    return { format: 'csv', count: this.count, firstRecords: this.firstRecords };
+    return { format: 'csv', count: this.count };
   }
 
   private keeping(): boolean {
-    return this.header === undefined || this.firstRecords.length < this.keep;
+    return this.header === undefined || this.keeper.wants(this.count);
   }
 
   /** A character inside quotes; false when it follows the closing quote and is read as usual. */
@@ -598,11 +610,12 @@ class CsvScanner implements Scanner {
   }
 
   private takeRecord(): void {
+    const index = this.count;
     this.count += 1;
-    if (this.firstRecords.length >= this.keep) return;
+    if (!this.keeper.wants(index)) return;
     this.row.push(this.field);
     const record: BatchRecord = {};
     this.header?.forEach((name, i) => (record[name] = this.row[i] ?? ''));
-    this.firstRecords.push(record);
+    this.keeper.take(index, record);
   }
 }

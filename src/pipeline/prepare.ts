@@ -1,9 +1,14 @@
 // What is read from local files before any network call, so a bad file fails first.
+import { randomInt } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BatchDataSetting, Config } from '../inputs/config.js';
-import { type BatchRecord, readRecordsFile } from '../inputs/records-file.js';
+import {
+  type BatchRecord,
+  readRecordsFile,
+  type RecordsFileSummary,
+} from '../inputs/records-file.js';
 import { ConfigError } from '../shared/errors.js';
 
 /** What is read from local files before any network call. */
@@ -12,10 +17,25 @@ export interface PreparedInputs {
   recordCount: number | undefined;
   /** The records a sample would run, cut to `sample-size`. */
   sampleRecords: BatchRecord[];
-  /** True when the sample records are drawn from the batch's own records (`records-file`). */
+  /**
+   * True when the sample records are a uniform random draw from the batch's own records
+   * (`records-file` with `sample-selection: random`): only then may the bound treat them as such.
+   */
   sampleIsFromBatch: boolean;
+  /** How the sample records were picked from `records-file`; undefined when they were not. */
+  sampleSelection: SampleSelection | undefined;
   /** The batch `run-batch` launches. */
   batchData: BatchDataSetting | undefined;
+}
+
+/** How the sample records were picked from `records-file`, for the report. */
+export interface SampleSelection {
+  selection: 'random' | 'first';
+  /** The seed of the random draw; `sample-seed` reproduces it. */
+  seed?: number;
+  /** Records the sample holds, and records in the file they were picked from. */
+  size: number;
+  from: number;
 }
 
 /** Reads `records-file`, `sample-records` and checks local paths; throws a `ConfigError` naming the input. */
@@ -24,13 +44,8 @@ export async function prepareInputs(config: Config): Promise<PreparedInputs> {
   await checkReportDir(config.reportDir);
   // A batch launched from records-file sends every record, so then the whole file is kept.
   const launchesFile = config.runBatch && config.batchData === undefined;
-  const file =
-    config.recordsFile === undefined
-      ? undefined
-      : await readRecordsFile(
-          config.recordsFile,
-          launchesFile ? Number.POSITIVE_INFINITY : config.sampleSize,
-        );
+  const seed = config.sampleSeed ?? randomInt(0, 2 ** 32);
+  const file = await readFile(config, launchesFile, seed);
   if (
     launchesFile &&
     file &&
@@ -47,13 +62,41 @@ export async function prepareInputs(config: Config): Promise<PreparedInputs> {
     config.batchData ??
     (launchesFile && file ? { kind: 'records', records: file.firstRecords } : undefined);
   const recordCount = config.recordCount ?? file?.count ?? countOfBatchData(config.batchData);
-  const sampleRecords = await sampleRecordsOf(config, file?.firstRecords ?? []);
+  const fromFile = file?.drawnRecords ?? file?.firstRecords.slice(0, config.sampleSize) ?? [];
+  const sampleRecords = await sampleRecordsOf(config, fromFile);
+  const selection =
+    config.sampleRecords === undefined && file !== undefined
+      ? {
+          selection: config.sampleSelection,
+          ...(file.drawnRecords === undefined ? {} : { seed }),
+          size: fromFile.length,
+          from: file.count,
+        }
+      : undefined;
   return {
     recordCount,
     sampleRecords: sampleRecords.slice(0, config.sampleSize),
-    sampleIsFromBatch: config.sampleRecords === undefined && file !== undefined,
+    sampleIsFromBatch: selection?.selection === 'random',
+    sampleSelection: selection,
     batchData,
   };
+}
+
+/**
+ * Reads `records-file`: every record when run-batch launches them, else the first `sample-size`,
+ * and with `sample-selection: random` a seeded uniform draw of `sample-size` in the same pass.
+ */
+async function readFile(
+  config: Config,
+  launchesFile: boolean,
+  seed: number,
+): Promise<RecordsFileSummary | undefined> {
+  if (config.recordsFile === undefined) return undefined;
+  const random = config.sampleSelection === 'random' && config.sampleRecords === undefined;
+  // A random draw needs no first records unless the batch launches them all.
+  const keep = launchesFile ? Number.POSITIVE_INFINITY : random ? 0 : config.sampleSize;
+  const draw = random ? { size: config.sampleSize, seed } : undefined;
+  return readRecordsFile(config.recordsFile, keep, 'records-file', draw);
 }
 
 async function checkPrometheusDir(path: string | undefined): Promise<void> {

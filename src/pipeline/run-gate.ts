@@ -1,6 +1,6 @@
 // The pipeline the action and the CLI share: settings → provider answers → estimate →
 // projection → decision → (launch) → report. Everything it touches from outside is handed in.
-import type { EstimateOutcome } from '../engine/evidence.js';
+import type { Basis, EstimateOutcome } from '../engine/evidence.js';
 import { decide, type Decision } from '../engine/gate.js';
 import { project, type Projection } from '../engine/project.js';
 import type { Config } from '../inputs/config.js';
@@ -16,7 +16,7 @@ import type { Log } from '../shared/log.js';
 import { sleepUnlessAborted } from '../shared/sleep.js';
 import { estimateCost } from './choose-source.js';
 import { launchBatch, lookForUnfinished } from './launch.js';
-import type { PreparedInputs } from './prepare.js';
+import type { PreparedInputs, SampleSelection } from './prepare.js';
 
 export { prepareInputs, type PreparedInputs } from './prepare.js';
 
@@ -64,6 +64,7 @@ export async function runGate(
   const recordCount = answers.count.status === 'fulfilled' ? answers.count.value : null;
   const balance = answers.balance.status === 'fulfilled' ? answers.balance.value : null;
   const estimated = answers.estimate.status === 'fulfilled' ? answers.estimate.value : null;
+  const picked = estimated ? samplePicked(estimated, prepared, entry) : undefined;
   const projection =
     estimated && recordCount !== null
       ? project({
@@ -71,8 +72,8 @@ export async function runGate(
           observations: estimated.observations,
           recordCount,
           confidence: config.confidence,
-          // The finite-population correction holds only when the sampled records are the batch's.
-          sampleOfBatch: estimated.basis.source === 'sample' && prepared.sampleIsFromBatch,
+          // The finite-population correction holds only for a random sample of the batch's records.
+          sampleOfBatch: picked !== undefined && prepared.sampleIsFromBatch,
         })
       : null;
   const parts = {
@@ -83,7 +84,7 @@ export async function runGate(
     subject: deps.provider.subject,
     recordCount,
     balance,
-    basis: estimated?.basis ?? null,
+    basis: estimated ? withSelection(estimated.basis, picked) : null,
     estimate: estimated?.estimate ?? null,
     projection,
     sample: estimated?.sample ?? null,
@@ -101,6 +102,27 @@ export async function runGate(
     { ...parts, balance: balance!, estimated: estimated!, projection: projection! },
     notices,
   );
+}
+
+/** How the records of a sample estimate were picked from records-file; undefined otherwise. */
+function samplePicked(
+  estimated: EstimateOutcome,
+  prepared: PreparedInputs,
+  entry: ProviderEntry,
+): SampleSelection | undefined {
+  if (estimated.basis.source !== 'sample' || !entry.runsSampleRecords) return undefined;
+  return prepared.sampleSelection;
+}
+
+/** The basis with a note saying how the sample was picked, so a run can be reproduced. */
+function withSelection(basis: Basis, picked: SampleSelection | undefined): Basis {
+  if (picked === undefined) return basis;
+  const from = picked.from.toLocaleString('en-US');
+  const said =
+    picked.selection === 'random'
+      ? `sample: ${picked.size} records drawn at random from the ${from} of records-file (seed ${String(picked.seed)}; sample-seed reproduces it)`
+      : `sample: the first ${picked.size} of the ${from} records of records-file (sample-selection: first, not a random sample)`;
+  return { ...basis, note: basis.note ? `${basis.note}; ${said}` : said };
 }
 
 async function readAnswers(

@@ -23,6 +23,11 @@ export interface ProviderEntry {
   sources: readonly EstimateSource[];
   /** How a user gives it something to sample, for guidance when `auto` has nothing to go on. */
   sampleHint: string;
+  /**
+   * True when its sample runs the records the gate hands it (`sample-records`, or those drawn from
+   * `records-file`); false when it samples on its own (Venice's `sample-command`).
+   */
+  runsSampleRecords: boolean;
   /** True when it can launch and watch a batch (`run-batch`). */
   launches: boolean;
   /** Provider-specific rules on the settings; throws a `ConfigError` naming the input. */

@@ -286,6 +286,18 @@ function receiptTable(report: Report): Block {
   return { kind: 'table', columns, rows: rows.map((row) => row.map((c) => [c])) };
 }
 
+/** Whether the upper bound held for the records that ran: the receipt's calibration check. */
+function boundLine(report: Report): Line {
+  const r = report.receipt!;
+  const unit = report.vocabulary.unit;
+  const upper = `${displayNumber(r.estimatedUpper)} ${unit}`;
+  const records = `the ${r.executedRuns} records run`;
+  if (r.boundHeld === null) return ['Upper bound: not checked, no record ran.'];
+  if (r.boundHeld)
+    return [{ strong: 'Upper bound held' }, `: ${records} cost no more than its ${upper}.`];
+  return [{ strong: 'Upper bound did not hold' }, `: ${records} cost more than its ${upper}.`];
+}
+
 function receipt(report: Report): Block[] {
   const r = report.receipt;
   if (!r) return [];
@@ -303,6 +315,7 @@ function receipt(report: Report): Block[] {
       kind: 'paragraph',
       line: [`${report.vocabulary.provider} said: `, { untrusted: r.errorMessage }],
     });
+  blocks.push({ kind: 'paragraph', line: boundLine(report) });
   if (r.diverged) {
     const why = "⚠️ The batch cost more than the estimate's upper bound allowed. ";
     blocks.push({ kind: 'paragraph', line: [why, { untrusted: r.explanations.join(' ') }] });

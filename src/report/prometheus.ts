@@ -39,6 +39,29 @@ function costGauges(report: Report): [name: string, help: string, value: Value][
   ];
 }
 
+/**
+ * What a launched batch really spent, and whether it stayed under the bound: only with a receipt
+ * of a watched batch, so a team can chart the bound's real coverage over many batches.
+ */
+function receiptGauges(report: Report): [name: string, help: string, value: Value][] {
+  const r = report.receipt;
+  if (!r || r.detached) return [];
+  const unit = report.vocabulary.unit;
+  const held = r.boundHeld === null ? null : r.boundHeld ? 1 : 0;
+  return [
+    [
+      `actual_${unitSlug(unit)}`,
+      `What the launched batch spent, in ${unit}, as billed (the records that ran).`,
+      r.actual,
+    ],
+    [
+      'bound_held',
+      `1 when the launched batch's ${unit} stayed under the upper bound for the records that ran, else 0.`,
+      held,
+    ],
+  ];
+}
+
 function otherGauges(report: Report): [name: string, help: string, value: Value][] {
   const unit = report.vocabulary.unit;
   return [
@@ -64,7 +87,8 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
 export async function renderPrometheus(report: Report): Promise<string> {
   const registry = new Registry();
   const labels = { workflow: report.subject, provider: report.provider };
-  for (const [name, help, value] of [...costGauges(report), ...otherGauges(report)]) {
+  const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
+  for (const [name, help, value] of gauges) {
     const g = new Gauge({
       name: `${METRIC_PREFIX}${name}`,
       help,

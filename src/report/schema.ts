@@ -173,6 +173,7 @@ export const reportSchema = z
         estimatedPerRecord: num,
         errorShare: maybe,
         diverged: z.boolean(),
+        boundHeld: z.boolean().nullable(),
         explanations: z.array(z.string()),
       })
       .nullable(),

@@ -527,6 +527,24 @@ describe('buildReceipt', () => {
     expect(r.actualPerRecord).toBeCloseTo(1.02, 10);
     expect(r.errorShare).toBe(0.1);
     expect(r.diverged).toBe(false);
+    expect(r.boundHeld).toBe(true);
+  });
+
+  it('says whether the bound held for the records that ran, at the bound and just past it', () => {
+    const upper = (projection.upper / projection.recordCount) * outcome.executedRuns;
+    const at = buildReceipt({ ...outcome, actual: upper }, estimate, projection);
+    expect(at.estimatedUpper).toBeCloseTo(upper, 10);
+    expect(at.boundHeld).toBe(true);
+    const past = buildReceipt({ ...outcome, actual: upper * 1.001 }, estimate, projection);
+    expect(past.boundHeld).toBe(false);
+    expect(past.diverged).toBe(true);
+  });
+
+  it('leaves the bound unchecked when no record ran or the batch was left running', () => {
+    const none = buildReceipt({ ...outcome, executedRuns: 0, actual: 0 }, estimate, projection);
+    expect(none.boundHeld).toBeNull();
+    const left = buildReceipt({ ...outcome, detached: true }, estimate, projection);
+    expect(left.boundHeld).toBeNull();
   });
 
   it('explains a divergence by the nodes that cost more', () => {

@@ -53,6 +53,34 @@ describe('Markdown report', () => {
     expect(md).toContain('**cancelled at the hard cap of 50.00 credits**');
   });
 
+  it("says in the receipt whether the batch's cost stayed under the upper bound", () => {
+    const batch = {
+      batchUuid: 'batch-0003',
+      status: 'success',
+      stopped: null,
+      detached: false,
+      runsCount: 1000,
+      executedRuns: 1000,
+      failedRuns: 0,
+      byNode: [],
+      durationMs: 600_000,
+    };
+    const held = fixedReport(1000, 38_000, { batch: { ...batch, actual: 2_100 } });
+    const upper = held.receipt!.estimatedUpper.toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    expect(renderMarkdown(held)).toContain(
+      `**Upper bound held**: the 1000 records run cost no more than its ${upper} credits.`,
+    );
+    const over = fixedReport(1000, 38_000, { batch: { ...batch, actual: 5_000 } });
+    expect(renderMarkdown(over)).toContain(
+      `**Upper bound did not hold**: the 1000 records run cost more than its ${upper} credits.`,
+    );
+    const none = fixedReport(1000, 38_000, { batch: { ...batch, executedRuns: 0, actual: 0 } });
+    expect(renderMarkdown(none)).toContain('Upper bound: not checked, no record ran.');
+  });
+
   it('leaves the time out of the footer when asked (the comment compares bodies without it)', () => {
     const report = fixedReport(1000, 38_000);
     expect(renderMarkdown(report)).toContain(report.run.time);

@@ -27,6 +27,7 @@ function receipt(over: Partial<Receipt>): Receipt {
     estimatedPerRecord: 0.4,
     errorShare: 0,
     diverged: false,
+    boundHeld: true,
     explanations: [],
     ...over,
   };

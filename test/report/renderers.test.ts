@@ -95,6 +95,20 @@ describe('observations.csv', () => {
   });
 });
 
+/** A watched batch that ran all its 1,000 records for `actual` credits. */
+const finishedBatch = (actual: number) => ({
+  batchUuid: 'batch-0002',
+  status: 'success',
+  stopped: null,
+  detached: false,
+  runsCount: 1000,
+  executedRuns: 1000,
+  failedRuns: 0,
+  actual,
+  byNode: [],
+  durationMs: 600_000,
+});
+
 describe('metrics.prom', () => {
   it('matches its golden file and parses back with an exposition-format parser', async () => {
     const report = fixedReport(1000, 2_600);
@@ -134,6 +148,26 @@ describe('metrics.prom', () => {
     expect(names).toContain('batch_cost_gate_projected_usd');
     expect(names).toContain('batch_cost_gate_usd_per_record');
     expect(names.filter((n) => n.includes('credits'))).toEqual([]);
+  });
+
+  it("gives a launched batch's actual spend and whether the bound held, only with a receipt", async () => {
+    const spent = async (actual: number) => {
+      const report = fixedReport(1000, 38_000, { batch: finishedBatch(actual) });
+      const text = await renderPrometheus(report);
+      const families = parsePrometheus(text) as unknown as PromFamily[];
+      const value = (name: string) =>
+        families.find((f) => f.name === `batch_cost_gate_${name}`)?.metrics[0]?.value;
+      return { report, text, value };
+    };
+    const held = await spent(2_100);
+    expectGolden('metrics-receipt.prom', held.text);
+    expect(held.value('actual_credits')).toBe('2100');
+    expect(held.value('bound_held')).toBe('1');
+    const over = await spent(5_000);
+    expect(over.report.receipt!.boundHeld).toBe(false);
+    expect(over.value('bound_held')).toBe('0');
+    const none = await renderPrometheus(fixedReport(1000, 38_000));
+    expect(none).not.toMatch(/actual_credits|bound_held/);
   });
 
   it('escapes label values', async () => {

@@ -21,6 +21,7 @@ export const CARGO: ProviderEntry = {
   tokenKind: 'a Cargo API token with admin access to the workspace',
   sources: ['history', 'sample', 'metrics'],
   sampleHint: 'add sample-records (inline JSON array or a file) or records-file',
+  runsSampleRecords: true,
   launches: true,
   checkSettings(settings) {
     if (settings.workflowUuid === undefined) {

@@ -5,8 +5,9 @@ import {
   estimateFromObservations,
   estimateFromTotals,
 } from '../../engine/estimate.js';
+import { checkDrift, DRIFT_ALPHA } from '../../engine/drift.js';
 import type { BalanceReport, EstimateOutcome, SampleReport } from '../../engine/evidence.js';
-import type { Observation } from '../../engine/observation.js';
+import { type Observation, observationCost } from '../../engine/observation.js';
 import type { BatchOutcome } from '../../engine/receipt.js';
 import { GateError, isApiError } from '../../shared/errors.js';
 import {
@@ -68,6 +69,34 @@ export function observeRun(run: Run): Observation {
   };
 }
 
+/**
+ * The observations history estimates from: every finished run, or only the recent ones when
+ * `checkDrift` finds that the older runs cost significantly differently (then with a note saying so).
+ */
+export function recentHistory(runs: readonly Run[]): {
+  observations: Observation[];
+  note?: string;
+} {
+  const all = runs.map(observeRun);
+  const check = checkDrift(
+    all.map((o, i) => ({ cost: observationCost(o), releaseUuid: runs[i]!.releaseUuid })),
+  );
+  if (!check?.drifted) return { observations: all };
+  const recent = all.filter((_, i) => check.recent[i]);
+  const which =
+    check.split === 'release'
+      ? `the ${check.recentCount} runs of the current release`
+      : `the newest ${check.recentCount} runs`;
+  const p = check.pValue < 0.0001 ? '< 0.0001' : `= ${check.pValue.toFixed(4)}`;
+  const note =
+    `⚠️ costs changed recently: ${which} average ${fmtCredits(check.recentMean)} credits against ` +
+    `${fmtCredits(check.olderMean)} for the ${check.olderCount} older runs (Welch t-test, p ${p} < ${DRIFT_ALPHA}); ` +
+    `the estimate uses the ${check.recentCount} recent runs only`;
+  return { observations: recent, note };
+}
+
+const fmtCredits = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+
 /** Sample poll interval: Cargo advises runs be polled every ~2 s, less often after a minute. */
 export function defaultPollInterval(elapsedMs: number, previousMs: number | undefined): number {
   if (elapsedMs < 60_000) return 2_000;
@@ -119,7 +148,11 @@ export class CargoSource implements Provider {
     return { remaining, overageAllowed: overage === 'allow', unit: 'credits', details };
   }
 
-  /** The workflow's finished runs in the window, newest first, up to 200; possibly none. */
+  /**
+   * The workflow's finished runs in the window, newest first, up to 200; possibly none. The list
+   * is newest first, so the current release's runs are read first and the cap drops the oldest.
+   * When the older runs cost significantly differently (`recentHistory`), only the recent are used.
+   */
   async history(plan: WindowPlan): Promise<EstimateOutcome> {
     const to = this.context.now();
     const createdAfter = new Date(to - plan.windowDays * DAY_MS).toISOString();
@@ -127,13 +160,15 @@ export class CargoSource implements Provider {
       { workflowUuid: this.subject, statuses: ['success', 'error'], createdAfter },
       { cap: HISTORY_CAP, pageSize: HISTORY_PAGE },
     );
-    const observations = runs.filter(isFinishedRun).map(observeRun);
+    const { observations, note } = recentHistory(runs.filter(isFinishedRun));
+    if (note !== undefined) this.context.log.warning(note);
     const basis = {
       source: 'history' as const,
       n: observations.length,
       windowDays: plan.windowDays,
       from: createdAfter,
       to: new Date(to).toISOString(),
+      ...(note === undefined ? {} : { note }),
     };
     const estimate =
       observations.length === 0

@@ -19,6 +19,7 @@ export const VENICE: ProviderEntry = {
   tokenKind: 'a Venice ADMIN API key',
   sources: ['history', 'sample'],
   sampleHint: 'add sample-command (the command that processes the first sample-size records)',
+  runsSampleRecords: false,
   launches: false,
   checkSettings() {
     // Nothing beyond the common rules: every Venice setting has a working default.

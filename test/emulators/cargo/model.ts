@@ -25,8 +25,20 @@ export interface WorkflowSpec {
   kind: 'play' | 'tool';
   errorRate: number;
   runDurationMs: number;
-  history?: { runs: number; days: number };
+  history?: { runs: number; days: number; releases?: HistoryReleases };
   nodes: NodeSpec[];
+}
+
+/**
+ * Releases of a workflow's seeded history, newest first: the newest `newestRuns` runs ran on
+ * `current`, the older ones on `previous`, whose provider credits are `previousCostScale` × what the
+ * workflow's nodes bill now (a release that changed the cost). Without it, runs carry no release.
+ */
+export interface HistoryReleases {
+  current: string;
+  newestRuns: number;
+  previous: string;
+  previousCostScale?: number;
 }
 
 export interface Fixture {
@@ -63,6 +75,8 @@ export interface RunState {
   uuid: string;
   workflowUuid: string;
   batchUuid: string | null;
+  /** The workflow release the run ran on; null (or absent) when unknown. */
+  releaseUuid?: string | null;
   recordId: string;
   recordTitle: string;
   status: 'pending' | 'running' | 'success' | 'error' | 'cancelled';
@@ -536,21 +550,30 @@ export class CargoModel {
     const now = this.now();
     for (const workflow of this.workflows.values()) {
       if (!workflow.history) continue;
-      const { runs, days } = workflow.history;
+      const { runs, days, releases } = workflow.history;
       for (let i = 0; i < runs; i += 1) {
         const createdAt = now - Math.round(((i + 0.5) / runs) * days * 86_400_000);
         const recordId = `hist-${workflow.uuid.slice(3, 8)}-${i}`;
-        const { plan, error } = this.planExecutions(
+        const planned = this.planExecutions(
           workflow,
           recordId,
           createdAt + 10,
           workflow.runDurationMs,
         );
+        const { error } = planned;
+        const newest = releases === undefined || i < releases.newestRuns;
+        const scale = newest ? 1 : (releases.previousCostScale ?? 1);
+        const plan = planned.plan.map((e) => ({
+          ...e,
+          creditsUsedCount: roundCredits(e.creditsUsedCount * scale),
+        }));
         const finishedAt = plan.at(-1)?.finishedAt ?? createdAt;
         const run: RunState = {
           uuid: `${hash(recordId).toString(16).padStart(8, '0')}-hist-4000-8000-${String(i).padStart(12, '0')}`,
           workflowUuid: workflow.uuid,
           batchUuid: null,
+          releaseUuid:
+            releases === undefined ? null : newest ? releases.current : releases.previous,
           recordId,
           recordTitle: `Lead ${i}`,
           status: error ? 'error' : 'success',

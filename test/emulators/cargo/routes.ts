@@ -347,6 +347,7 @@ function filterRuns(model: CargoModel, f: RunFilters): RunState[] {
   return [...model.runs.values()]
     .filter((r) => f.workflowUuid === undefined || r.workflowUuid === f.workflowUuid)
     .filter((r) => f.batchUuid === undefined || r.batchUuid === f.batchUuid)
+    .filter((r) => f.releaseUuid === undefined || r.releaseUuid === f.releaseUuid)
     .filter((r) => f.recordId === undefined || r.recordId === f.recordId)
     .filter((r) => f.statuses === undefined || (f.statuses as string[]).includes(r.status))
     .filter((r) => f.isFinished === undefined || isTerminal(r.status) === f.isFinished)

@@ -90,7 +90,7 @@ export function serializeRun(model: CargoModel, run: RunState): Record<string, u
     workspaceUuid: model.fixture.workspace.uuid,
     workflowUuid: run.workflowUuid,
     userUuid: null,
-    releaseUuid: null,
+    releaseUuid: run.releaseUuid ?? null,
     nodes: null,
     batchUuid: run.batchUuid,
     traceUuid: `trace-${run.uuid}`,
