@@ -52,6 +52,17 @@ export const actionLog: Log = {
   debug: (m) => core.debug(m),
 };
 
+let lateSignalsIgnored = false;
+
+/** Installed once per process, so repeated in-process runs add no listeners. */
+function ignoreLateSignals(): void {
+  if (lateSignalsIgnored) return;
+  lateSignalsIgnored = true;
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', ignore);
+}
+
 /** A cancelled workflow run sends SIGINT then SIGTERM: turn both into an abort the gate obeys. */
 function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -66,6 +77,9 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   return {
     signal: controller.signal,
     dispose() {
+      // A signal that arrives after the gate has finished (the runner cancelling a job that is
+      // already exiting) must not kill the process before it reports its own exit code.
+      ignoreLateSignals();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     },
