@@ -14,7 +14,7 @@ import type { Log } from './shared/log.js';
 import { logSafe } from './shared/log-safety.js';
 
 /**
- * Masks `webhook-headers` whole, each comma-separated part whole and each header value: a value
+ * Masks `webhook-headers` (and `pushgateway-headers`) whole, each comma-separated part whole and each header value: a value
  * may itself hold a comma (`X-Sig: k3y,Rest0fTheSecret`), so no split of ours may leave a piece
  * of it printable. Pieces under 4 characters are left alone: masking `a` would hide every `a`.
  */
@@ -35,9 +35,12 @@ export function readActionInputs(): RawInputs {
     if (value) core.setSecret(value);
   }
   maskHeaderValues(inputs['webhook-headers'] ?? '');
-  // The webhook's `user:pass@` become a Basic header (export/webhook.ts): mask the parts too.
-  if (URL.canParse(inputs['webhook-url'] ?? '')) {
-    for (const secret of basicAuth(new URL(inputs['webhook-url'] ?? '')).secrets) {
+  maskHeaderValues(inputs['pushgateway-headers'] ?? '');
+  // A URL's `user:pass@` become a Basic header (export/webhook.ts): mask the parts too.
+  for (const name of ['webhook-url', 'pushgateway-url']) {
+    const value = inputs[name] ?? '';
+    if (!URL.canParse(value)) continue;
+    for (const secret of basicAuth(new URL(value)).secrets) {
       if (secret.length >= 4) core.setSecret(secret);
     }
   }

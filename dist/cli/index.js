@@ -39431,7 +39431,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8084);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7174);
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -39448,7 +39448,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8084:
+/***/ 7174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39900,6 +39900,17 @@ const INPUTS = {
     'webhook-headers': {
         key: 'webhookHeaders',
         description: 'extra webhook headers, "K1: V1, K2: V2"',
+        parse: headerList,
+        unset: () => ({}),
+    },
+    'pushgateway-url': {
+        key: 'pushgatewayUrl',
+        description: 'push the metrics to this Prometheus Pushgateway (for hosted runners)',
+        parse: httpUrl,
+    },
+    'pushgateway-headers': {
+        key: 'pushgatewayHeaders',
+        description: 'extra Pushgateway headers, "K1: V1, K2: V2"',
         parse: headerList,
         unset: () => ({}),
     },
@@ -50322,7 +50333,8 @@ var prom_client = __nccwpck_require__(5222);
 
 /** Prefix of every metric, one application prefix as the exposition guidelines ask. */
 const METRIC_PREFIX = 'batch_cost_gate_';
-const LABEL_NAMES = ['workflow', 'provider'];
+// `tag` (the comment tag) keeps matrix legs and environments of one workflow apart.
+const LABEL_NAMES = ['workflow', 'provider', 'tag'];
 /**
  * The cost gauges, named in the provider's unit (`projected_credits`, `projected_usd`): the
  * exposition guidelines want the unit in the name, and one name must never hold two units.
@@ -50398,7 +50410,7 @@ function otherGauges(report) {
  */
 async function renderPrometheus(report) {
     const registry = new prom_client.Registry();
-    const labels = { workflow: report.subject, provider: report.provider };
+    const labels = { workflow: report.subject, provider: report.provider, tag: report.tag };
     const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
     for (const [name, help, value] of gauges) {
         const g = new prom_client.Gauge({
@@ -50686,6 +50698,16 @@ function kindOfStatus(status) {
 function isTransientStatus(status) {
     return status === 429 || status >= 500;
 }
+/** What goes on the wire as the body: the raw text as given, or the JSON body; none for a GET. */
+function wireBody(req) {
+    if (req.method === 'GET')
+        return undefined;
+    if (req.rawBody)
+        return req.rawBody;
+    if (req.body === undefined)
+        return undefined;
+    return { contentType: 'application/json', text: JSON.stringify(req.body) };
+}
 function header(headers, name) {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -50801,10 +50823,10 @@ class HttpClient {
     /** One request on the wire, cut by the timeout or by any of `signals`. */
     async transmit(req, endpoint, signals, budgetMs) {
         const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
-        const hasBody = req.body !== undefined && req.method !== 'GET';
+        const payload = wireBody(req);
         const headers = { accept: 'application/json', ...this.o.headers };
-        if (hasBody)
-            headers['content-type'] = 'application/json';
+        if (payload)
+            headers['content-type'] = payload.contentType;
         this.o.onRequest?.({ method: req.method, endpoint });
         // One controller per attempt: the timeout and an abort both cut the socket through it.
         const controller = new AbortController();
@@ -50814,7 +50836,7 @@ class HttpClient {
             const response = await (0,undici/* request */.Em)(url, {
                 method: req.method,
                 headers,
-                body: hasBody ? JSON.stringify(req.body) : null,
+                body: payload?.text ?? null,
                 signal: controller.signal,
                 dispatcher: this.o.dispatcher ?? sharedAgent,
             });
@@ -50944,6 +50966,68 @@ async function postWebhook(url, headers, json, log, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/export/pushgateway.ts
+
+
+
+/** The `job` every gate pushes under; the other grouping labels tell the gates apart. */
+const PUSH_JOB = 'batch_cost_gate';
+/**
+ * One `/<label>/<value>` path segment. The Pushgateway reads a value holding `/`, or an empty one,
+ * only base64url-encoded with the `@base64` suffix on the label name (its README, "URL").
+ */
+function segment(label, value) {
+    if (value === '' || value.includes('/')) {
+        return `/${label}@base64/${Buffer.from(value, 'utf8').toString('base64url') || '='}`;
+    }
+    return `/${label}/${encodeURIComponent(value)}`;
+}
+/** The group's path under the gateway: `/metrics/job/batch_cost_gate/repository/…/tag/…`. */
+function groupPath(group) {
+    return [
+        '/metrics',
+        segment('job', PUSH_JOB),
+        segment('repository', group.repository),
+        segment('workflow', group.workflow),
+        segment('tag', group.tag),
+    ].join('');
+}
+function pushClient(target, headers, log) {
+    const basic = basicAuth(target);
+    const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+    return new HttpClient({
+        service: 'Pushgateway',
+        baseUrl: `${target.origin}${target.pathname.replace(/\/+$/, '')}`,
+        headers: {
+            'user-agent': `${CLIENT_NAME}/${VERSION}`,
+            ...(hasAuth ? {} : basic.headers),
+            ...headers,
+        },
+        // Header values often carry tokens (a gateway behind an authenticating proxy).
+        secrets: [...Object.values(headers), ...basic.secrets].filter((v) => v.length >= 8),
+        retries: 3,
+        timeoutMs: 10_000,
+        totalTimeoutMs: 60_000,
+        onRetry: (info) => log.info(`Pushgateway: retrying in ${Math.round(info.delayMs)} ms (${info.reason}).`),
+    });
+}
+/**
+ * PUTs the rendered metric families as the group's whole content: a re-run of the same gate
+ * replaces its own group, and another gate's group (another tag, workflow or repository) is never
+ * touched. Transient failures are retried by the HTTP layer; what is left throws, for the
+ * publish stage to turn into its one warning.
+ */
+async function pushMetrics(url, headers, group, metrics, log) {
+    const target = new URL(url);
+    await pushClient(target, headers, log).send({
+        method: 'PUT',
+        path: groupPath(group),
+        // The text exposition format, as prom-client renders it for the textfile.
+        rawBody: { contentType: 'text/plain; version=0.0.4; charset=utf-8', text: metrics },
+    });
+    log.info(`Pushgateway: metrics pushed to ${target.origin} (tag ${group.tag}).`);
+}
+
 ;// CONCATENATED MODULE: ./src/engine/observation.ts
 /** Total credits of one observed record. */
 function observationCost(o) {
@@ -50987,6 +51071,7 @@ function buildReport(parts) {
         provider: parts.provider,
         vocabulary: parts.vocabulary,
         subject: parts.subject,
+        tag: parts.tag,
         recordCount: parts.recordCount,
         settings: reportSettings(parts.settings),
         decision: parts.decision,
@@ -51050,6 +51135,28 @@ function reportOutputs(report, paths) {
 
 
 
+
+/** The metrics: to node_exporter's textfile (self-hosted) and to a Pushgateway (hosted runners). */
+async function exportMetrics(report, config, attempt, log) {
+    if (config.prometheusFile) {
+        const path = config.prometheusFile;
+        const written = await attempt('write prometheus-file', async () => {
+            await writeTextfileAtomically(path, await renderPrometheus(report));
+            return true;
+        });
+        if (written)
+            log.info(`Metrics written to ${path}.`);
+    }
+    if (config.pushgatewayUrl) {
+        const url = config.pushgatewayUrl;
+        const group = {
+            repository: report.run.repository ?? '',
+            workflow: report.subject,
+            tag: report.tag,
+        };
+        await attempt('push the metrics to the Pushgateway', async () => pushMetrics(url, config.pushgatewayHeaders, group, await renderPrometheus(report), log));
+    }
+}
 /** Publishes the report everywhere it is asked to go; never throws for an export that fails. */
 async function publish(report, targets) {
     const { log, github, config } = targets;
@@ -51075,15 +51182,7 @@ async function publish(report, targets) {
     const commentUrl = github
         ? await attempt('update the PR comment', () => github.comment(report, artifact?.url ?? undefined))
         : null;
-    if (config.prometheusFile) {
-        const path = config.prometheusFile;
-        const written = await attempt('write prometheus-file', async () => {
-            await writeTextfileAtomically(path, await renderPrometheus(report));
-            return true;
-        });
-        if (written)
-            log.info(`Metrics written to ${path}.`);
-    }
+    await exportMetrics(report, config, attempt, log);
     if (config.webhookUrl) {
         const url = config.webhookUrl;
         await attempt('post the webhook', () => postWebhook(url, config.webhookHeaders, renderJson(report), log));
@@ -54963,6 +55062,7 @@ async function runGate(config, prepared, deps) {
         vocabulary: entry.vocabulary,
         run: deps.run,
         subject: deps.provider.subject,
+        tag: config.commentTag,
         recordCount,
         balance,
         basis: estimated ? withSelection(estimated.basis, picked) : null,

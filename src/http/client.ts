@@ -59,6 +59,8 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body sent as it is with its own content type (Prometheus text), instead of JSON `body`. */
+  rawBody?: { contentType: string; text: string };
   /**
    * False for calls that spend money when repeated (creating a batch): those are retried only
    * when the request surely never reached the service (connection refused) or was refused with 429.
@@ -110,6 +112,14 @@ function kindOfStatus(status: number): ErrorKind {
 
 function isTransientStatus(status: number): boolean {
   return status === 429 || status >= 500;
+}
+
+/** What goes on the wire as the body: the raw text as given, or the JSON body; none for a GET. */
+function wireBody(req: HttpRequest): { contentType: string; text: string } | undefined {
+  if (req.method === 'GET') return undefined;
+  if (req.rawBody) return req.rawBody;
+  if (req.body === undefined) return undefined;
+  return { contentType: 'application/json', text: JSON.stringify(req.body) };
 }
 
 function header(headers: HttpResponse['headers'], name: string): string | undefined {
@@ -283,9 +293,9 @@ export class HttpClient {
     budgetMs: number,
   ): Promise<RawAnswer | Failure> {
     const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
-    const hasBody = req.body !== undefined && req.method !== 'GET';
+    const payload = wireBody(req);
     const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
-    if (hasBody) headers['content-type'] = 'application/json';
+    if (payload) headers['content-type'] = payload.contentType;
     this.o.onRequest?.({ method: req.method, endpoint });
     // One controller per attempt: the timeout and an abort both cut the socket through it.
     const controller = new AbortController();
@@ -295,7 +305,7 @@ export class HttpClient {
       const response = await undiciRequest(url, {
         method: req.method,
         headers,
-        body: hasBody ? JSON.stringify(req.body) : null,
+        body: payload?.text ?? null,
         signal: controller.signal,
         dispatcher: this.o.dispatcher ?? sharedAgent,
       });

@@ -236,6 +236,17 @@ export const INPUTS = {
     parse: headerList,
     unset: (): Record<string, string> => ({}),
   },
+  'pushgateway-url': {
+    key: 'pushgatewayUrl',
+    description: 'push the metrics to this Prometheus Pushgateway (for hosted runners)',
+    parse: httpUrl,
+  },
+  'pushgateway-headers': {
+    key: 'pushgatewayHeaders',
+    description: 'extra Pushgateway headers, "K1: V1, K2: V2"',
+    parse: headerList,
+    unset: (): Record<string, string> => ({}),
+  },
   'batch-data': {
     key: 'batchData',
     description: 'JSON data of the Cargo batch to launch (segment, filter, recordIds, records)',

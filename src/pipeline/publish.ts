@@ -3,6 +3,7 @@
 // everything after it (the decision, the outputs, the summary) is still written.
 import type { Config } from '../inputs/config.js';
 import { type ReportFiles, writeReportFiles } from '../export/report-files.js';
+import { pushMetrics } from '../export/pushgateway.js';
 import { writeTextfileAtomically } from '../export/textfile.js';
 import { postWebhook } from '../export/webhook.js';
 import { renderJson } from '../report/json.js';
@@ -25,7 +26,10 @@ export interface GithubSinks {
 export interface PublishTargets {
   /** Where report.json, report.md, observations.csv and metrics.prom go; none when undefined. */
   reportDir: string | undefined;
-  config: Pick<Config, 'prometheusFile' | 'webhookUrl' | 'webhookHeaders'>;
+  config: Pick<
+    Config,
+    'prometheusFile' | 'webhookUrl' | 'webhookHeaders' | 'pushgatewayUrl' | 'pushgatewayHeaders'
+  >;
   github?: GithubSinks;
   log: Log;
 }
@@ -36,10 +40,40 @@ export interface Published {
   artifactId: string;
 }
 
+type Attempt = <T>(what: string, work: () => Promise<T>) => Promise<T | null>;
+
+/** The metrics: to node_exporter's textfile (self-hosted) and to a Pushgateway (hosted runners). */
+async function exportMetrics(
+  report: Report,
+  config: PublishTargets['config'],
+  attempt: Attempt,
+  log: Log,
+): Promise<void> {
+  if (config.prometheusFile) {
+    const path = config.prometheusFile;
+    const written = await attempt('write prometheus-file', async () => {
+      await writeTextfileAtomically(path, await renderPrometheus(report));
+      return true;
+    });
+    if (written) log.info(`Metrics written to ${path}.`);
+  }
+  if (config.pushgatewayUrl) {
+    const url = config.pushgatewayUrl;
+    const group = {
+      repository: report.run.repository ?? '',
+      workflow: report.subject,
+      tag: report.tag,
+    };
+    await attempt('push the metrics to the Pushgateway', async () =>
+      pushMetrics(url, config.pushgatewayHeaders, group, await renderPrometheus(report), log),
+    );
+  }
+}
+
 /** Publishes the report everywhere it is asked to go; never throws for an export that fails. */
 export async function publish(report: Report, targets: PublishTargets): Promise<Published> {
   const { log, github, config } = targets;
-  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | null> => {
+  const attempt: Attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | null> => {
     try {
       return await work();
     } catch (error) {
@@ -62,14 +96,7 @@ export async function publish(report: Report, targets: PublishTargets): Promise<
         github.comment(report, artifact?.url ?? undefined),
       )
     : null;
-  if (config.prometheusFile) {
-    const path = config.prometheusFile;
-    const written = await attempt('write prometheus-file', async () => {
-      await writeTextfileAtomically(path, await renderPrometheus(report));
-      return true;
-    });
-    if (written) log.info(`Metrics written to ${path}.`);
-  }
+  await exportMetrics(report, config, attempt, log);
   if (config.webhookUrl) {
     const url = config.webhookUrl;
     await attempt('post the webhook', () =>

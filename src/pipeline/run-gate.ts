@@ -82,6 +82,7 @@ export async function runGate(
     vocabulary: entry.vocabulary,
     run: deps.run,
     subject: deps.provider.subject,
+    tag: config.commentTag,
     recordCount,
     balance,
     basis: estimated ? withSelection(estimated.basis, picked) : null,

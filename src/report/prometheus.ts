@@ -5,7 +5,8 @@ import type { Report } from './report.js';
 /** Prefix of every metric, one application prefix as the exposition guidelines ask. */
 export const METRIC_PREFIX = 'batch_cost_gate_';
 
-const LABEL_NAMES = ['workflow', 'provider'] as const;
+// `tag` (the comment tag) keeps matrix legs and environments of one workflow apart.
+const LABEL_NAMES = ['workflow', 'provider', 'tag'] as const;
 
 type Value = number | null | undefined;
 
@@ -86,7 +87,7 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
  */
 export async function renderPrometheus(report: Report): Promise<string> {
   const registry = new Registry();
-  const labels = { workflow: report.subject, provider: report.provider };
+  const labels = { workflow: report.subject, provider: report.provider, tag: report.tag };
   const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
   for (const [name, help, value] of gauges) {
     const g = new Gauge({

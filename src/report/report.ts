@@ -44,6 +44,8 @@ export interface Report {
   vocabulary: Vocabulary;
   /** The workflow (Cargo) or scope (Venice) the batch runs. */
   subject: string;
+  /** The `comment-tag`: keeps matrix legs and environments apart in comments and metrics. */
+  tag: string;
   recordCount: number | null;
   /** The settings that shaped the answer (no secrets, no URLs with credentials). */
   settings: ReportSettings;
@@ -87,6 +89,7 @@ export interface ReportParts {
   vocabulary: Vocabulary;
   run: RunMetadata;
   subject: string;
+  tag: string;
   recordCount: number | null;
   /** The gate's verdict, or `unknown` when a billing API could not be read or no estimate made. */
   decision: Verdict | 'unknown';
@@ -137,6 +140,7 @@ export function buildReport(parts: ReportParts): Report {
     provider: parts.provider,
     vocabulary: parts.vocabulary,
     subject: parts.subject,
+    tag: parts.tag,
     recordCount: parts.recordCount,
     settings: reportSettings(parts.settings),
     decision: parts.decision,

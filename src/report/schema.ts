@@ -46,6 +46,7 @@ export const reportSchema = z
       perRecordDecimals: z.number().int(),
     }),
     subject: z.string(),
+    tag: z.string(),
     recordCount: z.number().int().nullable(),
     settings: z.object({
       estimateFrom: z.enum(['auto', 'history', 'sample', 'metrics']),

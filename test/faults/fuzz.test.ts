@@ -193,6 +193,7 @@ describe('mutated API answers', () => {
           vocabulary: CARGO.vocabulary,
           run: meta,
           subject: 'wf',
+          tag: 'wf',
           recordCount: 1000,
           decision: gate.decision,
           reasons: gate.reasons,

@@ -126,6 +126,7 @@ describe('metrics.prom', () => {
     expect(byName.batch_cost_gate_projected_credits!.metrics[0]!.labels).toEqual({
       workflow: 'wf-golden',
       provider: 'cargo',
+      tag: 'wf-golden',
     });
     const decisions = byName.batch_cost_gate_decision!.metrics.map((m) => [
       m.labels!.decision,
@@ -139,6 +140,14 @@ describe('metrics.prom', () => {
     expect(Number(byName.batch_cost_gate_last_run_timestamp_seconds!.metrics[0]!.value)).toBe(
       Date.parse('2026-11-22T00:00:00.000Z') / 1000,
     );
+  });
+
+  it('puts the comment tag on every series, so matrix legs of one workflow stay apart', async () => {
+    const text = await renderPrometheus({ ...fixedReport(1000, 2_600), tag: 'eu "prod"' });
+    const families = parsePrometheus(text) as unknown as PromFamily[];
+    const samples = families.flatMap((f) => f.metrics);
+    expect(samples.length).toBeGreaterThan(8);
+    for (const m of samples) expect(m.labels?.tag).toBe('eu "prod"');
   });
 
   it("names the cost gauges in the provider's unit, so no name holds two units", async () => {
