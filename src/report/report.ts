@@ -44,6 +44,8 @@ export interface Report {
   vocabulary: Vocabulary;
   /** The workflow (Cargo) or scope (Venice) the batch runs. */
   subject: string;
+  /** The subject's human name (a Cargo workflow's name, Venice model names) when the provider could tell; null falls back to `subject`. */
+  subjectName: string | null;
   /** The `comment-tag`: keeps matrix legs and environments apart in comments and metrics. */
   tag: string;
   recordCount: number | null;
@@ -89,6 +91,7 @@ export interface ReportParts {
   vocabulary: Vocabulary;
   run: RunMetadata;
   subject: string;
+  subjectName?: string | null;
   tag: string;
   recordCount: number | null;
   /** The gate's verdict, or `unknown` when a billing API could not be read or no estimate made. */
@@ -140,6 +143,7 @@ export function buildReport(parts: ReportParts): Report {
     provider: parts.provider,
     vocabulary: parts.vocabulary,
     subject: parts.subject,
+    subjectName: parts.subjectName ?? null,
     tag: parts.tag,
     recordCount: parts.recordCount,
     settings: reportSettings(parts.settings),

@@ -46,6 +46,8 @@ export const reportSchema = z
       perRecordDecimals: z.number().int(),
     }),
     subject: z.string(),
+    // Optional: reports written before names were looked up have none.
+    subjectName: z.string().nullable().optional(),
     tag: z.string(),
     recordCount: z.number().int().nullable(),
     settings: z.object({

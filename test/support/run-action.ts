@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DIST = join(ROOT, 'dist', 'index.js');
+/** The bundle under test: `dist/` unless `BCG_DIST_DIR` points at another build (parallel work bundles apart). */
+export const DIST = join(process.env.BCG_DIST_DIR ?? join(ROOT, 'dist'), 'index.js');
 
 export interface ActionResult {
   code: number | null;
