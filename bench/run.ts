@@ -1,13 +1,20 @@
-// `npm run bench`: time to decision and API round trips of the bundled action against the Cargo
-// emulator with a fixed per-request latency (round trips, not this machine's noise, dominate),
-// compared with the official SDK doing the same job; and how far past its hard cap a launched
-// batch spends before the gate stops it. Prints a table, writes bench/results.json.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+// `npm run bench`: the bundled action under Node 24 (the action's runtime) against the Cargo
+// emulator with a fixed per-request latency, each figure beside its floor — a minimal
+// `node:http` script doing the same job (bench/floor-history.mjs), `node -e 0` for start-up —
+// and the official SDK; medians of interleaved runs, targets as ratios (README "Performance").
+// Also: the code a decision loads, how soon a sample's decision follows its last run, and how
+// far past its hard cap a launched batch spends. Prints a table, writes bench/results.json.
+//
+//   npm run bench -- --runs 9 --latency 100 [--node /path/to/node24]
+//   BCG_DIST_DIR=/tmp/me/dist npm run bench     # a build other than dist/
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startArtifactBackend } from '../test/emulators/artifact/backend.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from '../test/emulators/cargo/server.js';
+import { GITHUB_TOKEN, startGitHubEmulator } from '../test/emulators/github/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: number) => {
@@ -15,7 +22,23 @@ const arg = (name: string, fallback: number) => {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 };
 const LATENCY = arg('latency', 100);
-const RUNS = arg('runs', 5);
+const RUNS = arg('runs', 9);
+/** `--cases AB`: only those cases (default all: A B C D E). */
+const CASES = (() => {
+  const i = process.argv.indexOf('--cases');
+  return i === -1 ? 'ABCDE' : process.argv[i + 1]!.toUpperCase();
+})();
+const DIST = process.env.BCG_DIST_DIR ?? join(ROOT, 'dist');
+const ACTION = join(DIST, 'index.js');
+/** Node 24, the runtime `action.yml` names: `--node PATH`, else the binary `npx -y node@24` gives. */
+const NODE = (() => {
+  const i = process.argv.indexOf('--node');
+  if (i !== -1) return process.argv[i + 1]!;
+  const out = execFileSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], {
+    encoding: 'utf8',
+  });
+  return out.trim().split('\n').at(-1)!;
+})();
 
 const fixture = structuredClone(FIXTURE);
 const wf = fixture.workflows[0]!;
@@ -24,6 +47,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Timed {
   ms: number;
+  /** When the process exited (ms since the epoch, the emulator's clock). */
+  endAt: number;
   firstRequestMs: number | null;
   requests: number;
   roundTrips: number;
@@ -35,11 +60,12 @@ async function timed(
   emu: CargoEmulator,
   argv: string[],
   env: Record<string, string>,
+  latencyMs = LATENCY,
 ): Promise<Timed> {
   const before = emu.requests.length;
   const start = Date.now();
   const stdout = await new Promise<string>((done, reject) => {
-    const child = spawn(process.execPath, argv, {
+    const child = spawn(NODE, argv, {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -49,23 +75,28 @@ async function timed(
       code === 0 || code === 1 ? done(out) : reject(new Error(`exit ${code}: ${out}`)),
     );
   });
-  const ms = Date.now() - start;
+  const endAt = Date.now();
+  const ms = endAt - start;
   const mine = emu.requests.slice(before);
   return {
     ms,
+    endAt,
     firstRequestMs: mine[0] ? mine[0].at - start : null,
     requests: mine.length,
-    roundTrips: criticalPath(mine.map((r) => r.at)),
+    roundTrips: criticalPath(
+      mine.map((r) => r.at),
+      latencyMs,
+    ),
     stdout,
   };
 }
 
 /** Round trips on the critical path: requests that arrived at least one latency after the last wave. */
-function criticalPath(arrivals: number[]): number {
+function criticalPath(arrivals: number[], latencyMs: number): number {
   let waves = 0;
   let waveStart = -Infinity;
   for (const at of [...arrivals].sort((a, b) => a - b)) {
-    if (at - waveStart >= LATENCY * 0.8) {
+    if (at - waveStart >= latencyMs * 0.8) {
       waves += 1;
       waveStart = at;
     }
@@ -128,7 +159,7 @@ async function capTightness(rate: number): Promise<CapRun> {
     const before = own.model.subscription.subscriptionCreditsUsedCount;
     await timed(
       own,
-      [join(ROOT, 'dist', 'index.js')],
+      [ACTION],
       actionEnv(own, {
         'workflow-uuid': route.uuid,
         'records-file': records,
@@ -169,184 +200,313 @@ function crossingOf(own: CargoEmulator): number {
   return NaN;
 }
 
-const emu = await startCargoEmulator({ fixture, latencyMs: LATENCY });
+type Row = [string, string, string, string];
+const holds = (ok: boolean) => (ok ? 'holds' : 'MISSED');
+
+interface HistoryCase {
+  latencyMs: number;
+  ours: { medianMs: number; requests: number; roundTrips: number };
+  floorMs: number;
+  sdkMs: number;
+  vsFloor: number;
+  vsSdk: number;
+  targets: { vsFloor: boolean; vsSdk: boolean; oneRoundTrip: boolean };
+}
+
+/** Case A at one latency: ours, the floor script and the SDK script, interleaved, `RUNS` each. */
+async function historyDecision(latencyMs: number, floorTarget: number): Promise<HistoryCase> {
+  const own = await startCargoEmulator({ fixture, latencyMs });
+  const ours: Timed[] = [];
+  const floor: Timed[] = [];
+  const sdk: Timed[] = [];
+  try {
+    const env = sdkEnv(own, { RECORD_COUNT: '1000' });
+    for (let i = 0; i < RUNS; i += 1) {
+      const inputs = { 'record-count': '1000', 'estimate-from': 'history' };
+      ours.push(await timed(own, [ACTION], actionEnv(own, inputs), latencyMs));
+      floor.push(await timed(own, [join(ROOT, 'bench', 'floor-history.mjs')], env, latencyMs));
+      sdk.push(await timed(own, [join(ROOT, 'bench', 'baseline-history.mjs')], env, latencyMs));
+    }
+  } finally {
+    await own.close();
+  }
+  const m = (xs: Timed[]) => median(xs.map((t) => t.ms));
+  const vsFloor = m(ours) / m(floor);
+  const vsSdk = m(ours) / m(sdk);
+  const roundTrips = median(ours.map((t) => t.roundTrips));
+  return {
+    latencyMs,
+    ours: { medianMs: m(ours), requests: ours[0]!.requests, roundTrips },
+    floorMs: m(floor),
+    sdkMs: m(sdk),
+    vsFloor,
+    vsSdk,
+    targets: {
+      vsFloor: vsFloor <= floorTarget,
+      vsSdk: vsSdk <= 0.45,
+      oneRoundTrip: latencyMs === 0 || roundTrips <= 1,
+    },
+  };
+}
+
+function historyRows(c: HistoryCase, floorTarget: number): Row[] {
+  const trips =
+    c.latencyMs === 0
+      ? ''
+      : `, ${c.ours.roundTrips} round trip(s) (target 1: ${holds(c.targets.oneRoundTrip)})`;
+  return [
+    [
+      `A history decision, ${c.latencyMs} ms/request`,
+      `${c.ours.medianMs} ms`,
+      `floor ${c.floorMs} ms: ${c.vsFloor.toFixed(2)}× (target ≤ ${floorTarget}: ${holds(c.targets.vsFloor)})`,
+      `SDK ${c.sdkMs} ms: ${c.vsSdk.toFixed(2)} (target ≤ 0.45: ${holds(c.targets.vsSdk)}); ${c.ours.requests} requests${trips}`,
+    ],
+  ];
+}
+
+/** Wall time of a process from spawn to exit. */
+async function wall(argv: string[], env: Record<string, string>): Promise<number> {
+  const start = performance.now();
+  await new Promise((done) =>
+    spawn(NODE, argv, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' }).on(
+      'close',
+      done,
+    ),
+  );
+  return Math.round(performance.now() - start);
+}
+
+/** Case B: the bundle refusing a bad input (no network at all) against `node -e 0`. */
+async function refusal(): Promise<{
+  floorMs: number;
+  oursMs: number;
+  overMs: number;
+  ok: boolean;
+}> {
+  const bad = {
+    'INPUT_API-TOKEN': 'bench',
+    'INPUT_WORKFLOW-UUID': 'wf',
+    'INPUT_RECORD-COUNT': '-5',
+  };
+  const floor: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < RUNS * 2; i += 1) {
+    floor.push(await wall(['-e', '0'], {}));
+    ours.push(await wall([ACTION], bad));
+  }
+  const over = median(ours) - median(floor);
+  return { floorMs: median(floor), oursMs: median(ours), overMs: over, ok: over <= 60 };
+}
+
+interface LoadedCode {
+  bytes: number;
+  files: number;
+  lazyLoaded: string[];
+  maxRssMiB: number;
+  ok: boolean;
+}
+
+/** Case B: what a push-event history decision loads (bench/loaded-code.mjs), and its peak memory. */
+async function loadedCode(emu: CargoEmulator): Promise<LoadedCode> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-loaded-')), 'loaded.json');
+  const env = actionEnv(emu, { 'record-count': '1000', 'estimate-from': 'history' });
+  await timed(emu, ['--import', join(ROOT, 'bench', 'loaded-code.mjs'), ACTION], {
+    ...env,
+    LOADED_CODE_FILE: file,
+  });
+  const seen = JSON.parse(readFileSync(file, 'utf8')) as {
+    files: { path: string; bytes: number }[];
+    maxRssKiB: number;
+  };
+  const ours = seen.files.filter((f) => f.path.startsWith(DIST));
+  const bytes = ours.reduce((sum, f) => sum + f.bytes, 0);
+  const lazyLoaded = ours
+    .map((f) => /chunks[/\\]([a-z-]+)-[A-Z0-9]+\.js$/.exec(f.path)?.[1])
+    .filter((name): name is string => name !== undefined && name !== 'chunk');
+  return {
+    bytes,
+    files: ours.length,
+    lazyLoaded,
+    maxRssMiB: Math.round(seen.maxRssKiB / 1024),
+    ok: bytes <= 400_000 && !lazyLoaded.some((n) => /artifact|comment|octokit/.test(n)),
+  };
+}
+
+const PR = 7;
+
+/** The runner's environment of a `pull_request` job, for case E. */
+function pullRequestEnv(github: string, results: { resultsUrl: string; runtimeToken: string }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pr-'));
+  const event = join(dir, 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({ pull_request: { number: PR, head: { ref: 'f' } }, number: PR }),
+  );
+  return {
+    GITHUB_API_URL: github,
+    GITHUB_REPOSITORY: 'acme/leads',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    ACTIONS_RESULTS_URL: results.resultsUrl,
+    ACTIONS_RUNTIME_TOKEN: results.runtimeToken,
+  };
+}
+
+/** Case E: the whole PR step — decision, sticky comment, artifact upload — against its floor. */
+async function prStep(): Promise<{ oursMs: number; floorMs: number; ratio: number }> {
+  const [own, gh, backend] = await Promise.all([
+    startCargoEmulator({ fixture, latencyMs: LATENCY }),
+    startGitHubEmulator(),
+    startArtifactBackend(),
+  ]);
+  const ours: number[] = [];
+  const floor: number[] = [];
+  try {
+    const pr = pullRequestEnv(gh.url, backend);
+    for (let i = 0; i < Math.min(RUNS, 5); i += 1) {
+      const inputs = {
+        'record-count': '1000',
+        'estimate-from': 'history',
+        'github-token': GITHUB_TOKEN,
+        comment: 'always',
+        'compare-to': 'none',
+        'upload-artifact': 'true',
+        'artifact-name': `cost-gate-report-${i}`,
+      };
+      ours.push((await timed(own, [ACTION], { ...actionEnv(own, inputs), ...pr })).ms);
+      const env = { ...sdkEnv(own, { RECORD_COUNT: '1000' }), ...pr };
+      const extra = { GITHUB_TOKEN, PR_NUMBER: String(PR) };
+      floor.push(
+        (await timed(own, [join(ROOT, 'bench', 'floor-pr.mjs')], { ...env, ...extra })).ms,
+      );
+    }
+  } finally {
+    await Promise.all([own.close(), gh.close(), backend.close()]);
+  }
+  return { oursMs: median(ours), floorMs: median(floor), ratio: median(ours) / median(floor) };
+}
+
 const results: Record<string, unknown> = {
   latencyMs: LATENCY,
   runs: RUNS,
-  node: process.version,
+  node: execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim(),
+  dist: DIST,
   date: new Date().toISOString(),
 };
-const rows: [string, string, string, string][] = [];
-try {
-  // Case A — history decision.
-  const ours: Timed[] = [];
-  const base: Timed[] = [];
-  for (let i = 0; i < RUNS; i += 1) {
-    ours.push(
-      await timed(
-        emu,
-        [join(ROOT, 'dist', 'index.js')],
-        actionEnv(emu, { 'record-count': '1000', 'estimate-from': 'history' }),
-      ),
-    );
-    base.push(
-      await timed(
-        emu,
-        [join(ROOT, 'bench', 'baseline-history.mjs')],
-        sdkEnv(emu, { RECORD_COUNT: '1000' }),
-      ),
-    );
-  }
-  const a = {
-    ours: {
-      medianMs: median(ours.map((t) => t.ms)),
-      requests: ours[0]!.requests,
-      roundTrips: ours[0]!.roundTrips,
-    },
-    baseline: {
-      medianMs: median(base.map((t) => t.ms)),
-      requests: base[0]!.requests,
-      roundTrips: base[0]!.roundTrips,
-    },
-  };
-  const ratio = a.ours.medianMs / a.baseline.medianMs;
-  const pagesInOrder = 2;
-  results.caseA = {
-    ...a,
-    ratio,
-    targets: { ratio: ratio <= 0.6, criticalPath: a.ours.roundTrips <= pagesInOrder + 2 },
-  };
-  rows.push([
-    'A history decision (ours)',
-    `${a.ours.medianMs} ms`,
-    `${a.ours.requests} requests`,
-    `${a.ours.roundTrips} round trips`,
-  ]);
-  rows.push([
-    'A history decision (SDK baseline)',
-    `${a.baseline.medianMs} ms`,
-    `${a.baseline.requests} requests`,
-    `${a.baseline.roundTrips} round trips`,
-  ]);
-  rows.push([
-    'A ours / baseline',
-    ratio.toFixed(2),
-    `target ≤ 0.6: ${ratio <= 0.6 ? 'holds' : 'MISSED'}`,
-    `critical path ≤ ${pagesInOrder + 2}: ${a.ours.roundTrips <= pagesInOrder + 2 ? 'holds' : 'MISSED'}`,
-  ]);
+const rows: Row[] = [];
 
-  // Case B — cold start.
-  const floor: number[] = [];
-  const first: number[] = [];
-  for (let i = 0; i < RUNS; i += 1) {
-    const start = Date.now();
-    await new Promise((done) => spawn(process.execPath, ['-e', '0']).on('close', done));
-    floor.push(Date.now() - start);
-    const t = await timed(
-      emu,
-      [join(ROOT, 'dist', 'index.js')],
-      actionEnv(emu, { 'record-count': '10', 'estimate-from': 'history' }),
-    );
-    first.push((t.firstRequestMs ?? t.ms) - LATENCY * 0);
-  }
-  const size = statSync(join(ROOT, 'dist', 'index.js')).size;
-  const map = JSON.parse(readFileSync(join(ROOT, 'dist', 'index.js.map'), 'utf8')) as {
-    sources: string[];
-    sourcesContent?: (string | null)[];
-  };
-  const bySource = new Map<string, number>();
-  map.sources.forEach((s, i) => {
-    const name = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(s)?.[1] ?? '(src)';
-    bySource.set(name, (bySource.get(name) ?? 0) + (map.sourcesContent?.[i]?.length ?? 0));
-  });
-  const dominant = [...bySource]
-    .sort((x, y) => y[1] - x[1])
-    .slice(0, 3)
-    .map(([n, b]) => `${n} ${Math.round(b / 1024)} kB`);
-  const over = median(first) - median(floor);
-  results.caseB = {
-    nodeFloorMs: median(floor),
-    firstRequestMs: median(first),
-    overFloorMs: over,
-    distBytes: size,
-    dominant,
-    targets: { startup: over <= 150, size: size <= 2.5e6 },
-  };
-  rows.push(['B cold start: node -e 0', `${median(floor)} ms`, '', '']);
+if (CASES.includes('A')) {
+  // Case A — history decision, at the bench latency and at none.
+  const atLatency = await historyDecision(LATENCY, 1.6);
+  const atZero = await historyDecision(0, 2.5);
+  results.caseA = [atLatency, atZero];
+  rows.push(...historyRows(atLatency, 1.6), ...historyRows(atZero, 2.5));
+}
+
+if (CASES.includes('B')) {
+  // Case B — start-up: refusing a bad input, and the code a decision loads.
+  const b = await refusal();
+  results.caseB = b;
   rows.push([
-    'B cold start: spawn → first request',
-    `${median(first)} ms`,
-    `+${over} ms over the floor (target ≤ 150: ${over <= 150 ? 'holds' : 'MISSED'})`,
+    'B refusing a bad input (no network)',
+    `${b.oursMs} ms`,
+    `floor (node -e 0) ${b.floorMs} ms: +${b.overMs} ms (target ≤ +60: ${holds(b.ok)})`,
     '',
   ]);
-  rows.push([
-    'B dist/index.js',
-    `${(size / 1e6).toFixed(2)} MB`,
-    `target ≤ 2.5 MB: ${size <= 2.5e6 ? 'holds' : 'MISSED'}`,
-    `largest: ${dominant.join(', ')}`,
-  ]);
+}
 
-  // Case C — sample of 20 records.
-  const records = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: `bench-${i}` })));
-  const c = await timed(
-    emu,
-    [join(ROOT, 'dist', 'index.js')],
-    actionEnv(emu, {
-      'record-count': '1000',
-      'estimate-from': 'sample',
-      'sample-size': '20',
-      'sample-records': records,
-    }),
-  );
-  const batch = [...emu.model.batches.values()].at(-1)!;
-  const lastFinished = Math.max(
-    ...batch.runUuids.map((u) => emu.model.runs.get(u)!.finishedAt ?? 0),
-  );
-  const decisionAt = emu.requests.at(-1)!.at + LATENCY; // the last answer arrives one latency later
-  const naive = await timed(
-    emu,
-    [join(ROOT, 'bench', 'baseline-sample.mjs')],
-    sdkEnv(emu, { SAMPLE_SIZE: '20' }),
-  );
-  const share = c.requests / naive.requests;
-  const afterFinish = decisionAt - lastFinished;
-  results.caseC = {
-    ours: { ms: c.ms, requests: c.requests, decisionAfterLastRunMs: afterFinish },
-    naive: { ms: naive.ms, requests: naive.requests },
-    targets: { withinOnePoll: afterFinish <= 2_000 + LATENCY * 2, calls: share <= 0.25 },
-  };
-  rows.push([
-    'C sample of 20 (ours: one batch)',
-    `${c.ms} ms`,
-    `${c.requests} requests`,
-    `decision ${afterFinish} ms after the last run ended (≤ one poll: ${afterFinish <= 2_000 + LATENCY * 2 ? 'holds' : 'MISSED'})`,
-  ]);
-  rows.push([
-    'C sample of 20 (naive: 20 runs polled)',
-    `${naive.ms} ms`,
-    `${naive.requests} requests`,
-    `ours is ${(share * 100).toFixed(0)}% of the calls (target ≤ 25%: ${share <= 0.25 ? 'holds' : 'MISSED'})`,
-  ]);
+const emu = await startCargoEmulator({ fixture, latencyMs: LATENCY });
+try {
+  if (CASES.includes('B')) {
+    const code = await loadedCode(emu);
+    results.caseBLoaded = code;
+    rows.push([
+      'B code loaded for a push-event history decision',
+      `${Math.round(code.bytes / 1000)} kB`,
+      `${code.files} files (target ≤ 400 kB, no Octokit/artifact: ${holds(code.ok)})`,
+      `lazy chunks loaded: ${code.lazyLoaded.join(', ') || 'none'}; peak RSS ${code.maxRssMiB} MiB`,
+    ]);
+  }
+  if (CASES.includes('C')) {
+    // Case C — sample of 20 records.
+    const records = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ id: `bench-${i}` })));
+    const c = await timed(
+      emu,
+      [ACTION],
+      actionEnv(emu, {
+        'record-count': '1000',
+        'estimate-from': 'sample',
+        'sample-size': '20',
+        'sample-records': records,
+      }),
+    );
+    const batch = [...emu.model.batches.values()].at(-1)!;
+    const lastFinished = Math.max(
+      ...batch.runUuids.map((u) => emu.model.runs.get(u)!.finishedAt ?? 0),
+    );
+    // The decision is announced as the process ends (outputs, annotation, exit code).
+    const decisionAt = c.endAt;
+    const naive = await timed(
+      emu,
+      [join(ROOT, 'bench', 'baseline-sample.mjs')],
+      sdkEnv(emu, { SAMPLE_SIZE: '20' }),
+    );
+    const share = c.requests / naive.requests;
+    const afterFinish = decisionAt - lastFinished;
+    results.caseC = {
+      ours: { ms: c.ms, requests: c.requests, decisionAfterLastRunMs: afterFinish },
+      naive: { ms: naive.ms, requests: naive.requests },
+      targets: { withinOneSecond: afterFinish <= 1_000, calls: share <= 0.25 },
+    };
+    rows.push([
+      'C sample of 20 (ours: one batch)',
+      `${c.ms} ms`,
+      `${c.requests} requests`,
+      `decision ${afterFinish} ms after the last run ended (floor 0; target ≤ 1000: ${holds(afterFinish <= 1_000)})`,
+    ]);
+    rows.push([
+      'C sample of 20 (naive: 20 runs polled)',
+      `${naive.ms} ms`,
+      `${naive.requests} requests`,
+      `ours is ${(share * 100).toFixed(0)}% of the calls (target ≤ 25%: ${share <= 0.25 ? 'holds' : 'MISSED'})`,
+    ]);
+  }
 } finally {
   await emu.close();
 }
 
-// Case D — cap tightness.
-const capRuns: CapRun[] = [];
-for (const rate of CAP_RATES) capRuns.push(await capTightness(rate));
-results.caseD = {
-  hardCap: HARD_CAP,
-  runs: capRuns,
-  targets: Object.fromEntries(capRuns.map((r) => [r.rate, r.overshoot <= r.target])),
-};
-for (const r of capRuns) {
-  const holds = r.overshoot <= r.target ? 'holds' : 'MISSED';
+if (CASES.includes('E')) {
+  // Case E — the whole PR step.
+  const e = await prStep();
+  results.caseE = e;
   rows.push([
-    `D ${r.rate} credits/s, hard cap ${HARD_CAP}`,
-    `${r.spent.toFixed(1)} credits`,
-    `overshoot ${r.overshoot.toFixed(1)} (target ≤ ${r.target}: ${holds})`,
-    `${r.polls} polls; cancel sent ${Math.round(r.cancelAfterCrossingMs)} ms after the crossing`,
+    'E PR step: decision + sticky comment + artifact upload',
+    `${e.oursMs} ms`,
+    `floor ${e.floorMs} ms: ${e.ratio.toFixed(2)}×`,
+    'floor: bench/floor-pr.mjs (node:http comment, @actions/artifact upload)',
   ]);
+}
+
+if (CASES.includes('D')) {
+  // Case D — cap tightness.
+  const capRuns: CapRun[] = [];
+  for (const rate of CAP_RATES) capRuns.push(await capTightness(rate));
+  results.caseD = {
+    hardCap: HARD_CAP,
+    runs: capRuns,
+    targets: Object.fromEntries(capRuns.map((r) => [r.rate, r.overshoot <= r.target])),
+  };
+  for (const r of capRuns) {
+    rows.push([
+      `D ${r.rate} credits/s, hard cap ${HARD_CAP}`,
+      `${r.spent.toFixed(1)} credits`,
+      `overshoot ${r.overshoot.toFixed(1)} (target ≤ ${r.target}: ${holds(r.overshoot <= r.target)})`,
+      `${r.polls} polls; cancel sent ${Math.round(r.cancelAfterCrossingMs)} ms after the crossing`,
+    ]);
+  }
 }
 
 const table = [
@@ -355,8 +515,10 @@ const table = [
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ].join('\n');
 console.log(
-  `\nbatch-cost-gate benchmark — emulator latency ${LATENCY} ms per request, median of ${RUNS} runs, ${process.version}\n`,
+  `\nbatch-cost-gate benchmark — emulator latency ${LATENCY} ms per request, median of ${RUNS} interleaved runs, ${String(results.node)}, ${DIST}\n`,
 );
 console.log(table);
 results.table = table;
-writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// Only a full run replaces the recorded results the README quotes.
+if (CASES === 'ABCDE')
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

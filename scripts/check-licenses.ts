@@ -2,11 +2,12 @@
  * Fails when a package bundled into dist/ carries a license that is not on the allow-list, so a
  * copyleft (or unlicensed) dependency cannot slip into what users run.
  *
- *   tsx scripts/check-licenses.ts                  # the three licenses.txt files ncc writes
+ *   tsx scripts/check-licenses.ts                  # the three licenses.txt files the bundle writes
  *   tsx scripts/check-licenses.ts path/to/licenses.txt …
  *
- * It reads ncc's `--license licenses.txt` output (license-webpack-plugin's default renderer):
- * the packages sorted by name, each as `name\nlicense-id\nlicense text`, joined by a blank line.
+ * It reads the licenses.txt scripts/bundle.ts writes, in the shape of ncc's `--license` output
+ * (license-webpack-plugin's default renderer): the packages sorted by name, each as
+ * `name\nlicense-id\nlicense text`, joined by a blank line.
  * The text itself holds blank lines, so every paragraph whose first line is a valid npm package
  * name is read as an entry. That never misses a package (each entry starts a paragraph); a
  * paragraph of license text shaped like one is read as an extra entry, which fails unless its

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { parseArgs, helpText, type CliArgs } from './inputs/cli-args.js';
 import { parseConfig } from './inputs/config.js';
+import { inputLabel } from './inputs/phrase.js';
 import { publish } from './pipeline/publish.js';
 import { createProvider, prepareInputs, runGate } from './pipeline/run-gate.js';
 import type { Provider } from './providers/provider.js';
@@ -24,6 +25,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal: colour is used only there, and never under NO_COLOR. */
+  isTTY?: boolean;
   signal?: AbortSignal;
   /** Test hook: the provider to use instead of one built from the settings. */
   provider?: (config: Config, log: Log) => Provider;
@@ -44,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     args = parseArgs(argv);
   } catch (error) {
-    io.stderr(`error: ${describeError(error)}\n`);
+    io.stderr(`error: ${terminalSafe(cliMessage(error))}\n`);
     return EXIT.usage;
   }
   if (args.help) {
@@ -64,33 +67,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   try {
     const report = await gate(args, io, log);
-    if (!args.quiet) io.stdout(render(report, args.format));
     const outcome = outcomeOf(report);
-    // Even --quiet says a warn, a fail or a check that could not be made: only a pass is silent.
-    if (outcome.annotation.kind !== 'none' || !args.quiet) {
-      io.stderr(
-        `${outcome.heading.icon} ${outcome.heading.words}: ${terminalSafe(outcome.message)}\n`,
-      );
+    const line = `${outcome.heading.icon} ${outcome.heading.words}: ${terminalSafe(outcome.message)}\n`;
+    // --quiet prints the decision's one line where the report would have gone, and nothing else.
+    if (args.quiet) io.stdout(line);
+    else {
+      io.stdout(render(report, args.format, io.isTTY === true && !io.env.NO_COLOR));
+      io.stderr(line);
     }
     return outcome.cliExitCode;
   } catch (error) {
-    io.stderr(`error: ${terminalSafe(describeError(error))}\n`);
+    io.stderr(`error: ${terminalSafe(cliMessage(error))}\n`);
     return error instanceof ConfigError || error instanceof GateError ? EXIT.usage : EXIT.fail;
   }
+}
+
+/** An error's line, a bad setting named as the flag the user typed (`--record-count: …`). */
+function cliMessage(error: unknown): string {
+  if (error instanceof ConfigError) return `${inputLabel(error.input, 'cli')}: ${error.problem}`;
+  return describeError(error);
 }
 
 /** Settings → pipeline → published report, as the action does it, without GitHub. */
 async function gate(args: CliArgs, io: CliIo, log: Log): Promise<Report> {
   const inputs = { ...args.inputs };
+  const entry = providerEntry(inputs.provider);
   if (!inputs['api-token']) {
-    const fromEnv = io.env[providerEntry(inputs.provider).tokenEnv];
-    if (fromEnv) inputs['api-token'] = fromEnv;
+    const fromEnv = io.env[entry.tokenEnv];
+    if (!fromEnv) {
+      throw new ConfigError(
+        'api-token',
+        `is required: ${entry.tokenKind}; set ${entry.tokenEnv} or pass --api-token <token>`,
+      );
+    }
+    inputs['api-token'] = fromEnv;
   }
-  const config = parseConfig({ ...inputs, 'upload-artifact': 'false' });
+  const config = parseConfig({ ...inputs, 'upload-artifact': 'false' }, 'cli');
   const prepared = await prepareInputs(config);
   const signal = io.signal ?? new AbortController().signal;
   const provider = io.provider ? io.provider(config, log) : createProvider(config, { log, signal });
-  const report = await runGate(config, prepared, { provider, log, run: cliRun() });
+  const report = await runGate(config, prepared, { provider, log, run: cliRun(), surface: 'cli' });
   await publish(report, { reportDir: args.outDir, config, log });
   return report;
 }
@@ -109,8 +125,8 @@ function cliRun(): Report['run'] {
   };
 }
 
-function render(report: Report, format: CliArgs['format']): string {
+function render(report: Report, format: CliArgs['format'], color: boolean): string {
   if (format === 'json') return renderJson(report);
   if (format === 'markdown') return renderMarkdown(report);
-  return renderText(report);
+  return renderText(report, { color });
 }

@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { basicAuth } from './export/webhook.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
-import { INPUT_NAMES, parseConfig, type RawInputs } from './inputs/config.js';
-import { githubTargets } from './pipeline/github-targets.js';
-import { publish } from './pipeline/publish.js';
-import { createProvider, prepareInputs, runGate } from './pipeline/run-gate.js';
-import { type Outcome, outcomeOf } from './report/outcome.js';
+import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './inputs/config.js';
+import type { Outcome } from './report/outcome.js';
 import { describeError } from './shared/errors.js';
 import type { Log } from './shared/log.js';
 import { logSafe } from './shared/log-safety.js';
@@ -99,25 +96,43 @@ function announce(outcome: Outcome): void {
   else core.info(logSafe(line));
 }
 
+/**
+ * The gate itself, loaded only once the inputs parse: a run refused for a bad input never
+ * compiles the providers, the engine or the renderers (README "Performance", case B).
+ */
+async function gate(config: Config, signal: AbortSignal): Promise<void> {
+  const [{ lookForBase }, { githubTargets }, { publish }, pipeline, { outcomeOf }] =
+    await Promise.all([
+      import('./pipeline/base-lookup.js'),
+      import('./pipeline/github-targets.js'),
+      import('./pipeline/publish.js'),
+      import('./pipeline/run-gate.js'),
+      import('./report/outcome.js'),
+    ]);
+  const run = readRunMetadata(process.env, new Date());
+  const base = lookForBase(config, run, process.env, actionLog);
+  const prepared = await pipeline.prepareInputs(config);
+  const provider = pipeline.createProvider(config, { log: actionLog, signal });
+  const report = await pipeline.runGate(config, prepared, { provider, log: actionLog, run, base });
+  await publish(report, {
+    reportDir: config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate'),
+    config,
+    github: githubTargets(config, actionLog),
+    log: actionLog,
+  });
+  announce(outcomeOf(report));
+}
+
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */
 export async function run(): Promise<void> {
   const interrupt = interruptSignal();
   try {
     const config = parseConfig(readActionInputs());
-    const prepared = await prepareInputs(config);
-    const provider = createProvider(config, { log: actionLog, signal: interrupt.signal });
-    const report = await runGate(config, prepared, {
-      provider,
-      log: actionLog,
-      run: readRunMetadata(process.env, new Date()),
-    });
-    await publish(report, {
-      reportDir: config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate'),
-      config,
-      github: githubTargets(config, actionLog),
-      log: actionLog,
-    });
-    announce(outcomeOf(report));
+    if (config.mode === 'comment') {
+      const { commentFromArtifact } = await import('./pipeline/comment-mode.js');
+      return await commentFromArtifact(config, process.env, actionLog, interrupt.signal);
+    }
+    await gate(config, interrupt.signal);
   } catch (error) {
     // Outputs are set on every path, so a later step reads `unknown` rather than nothing.
     setOutputs({ decision: 'unknown' });

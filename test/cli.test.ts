@@ -16,13 +16,14 @@ beforeEach(async () => {
 });
 afterEach(async () => emu.close());
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
+async function cli(argv: string[], env: Record<string, string> = {}, isTTY = false) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     env,
+    isTTY,
   });
   return { code, stdout, stderr };
 }
@@ -57,6 +58,15 @@ describe('CLI', () => {
     );
     expect(markdown.stdout).toContain('Batch cost gate: **pass**');
     expect(emu.requests[0]!.headers.authorization).toBe(`Bearer ${FIXTURE.tokens.admin}`);
+  });
+
+  it('colours the text only on a terminal, and never under NO_COLOR', async () => {
+    const argv = [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count=100'];
+    const env = { CARGO_API_TOKEN: FIXTURE.tokens.admin };
+    const ESC = String.fromCharCode(27);
+    expect((await cli(argv, env, true)).stdout).toContain(`${ESC}[`);
+    expect((await cli(argv, env, false)).stdout).not.toContain(ESC);
+    expect((await cli(argv, { ...env, NO_COLOR: '1' }, true)).stdout).not.toContain(ESC);
   });
 
   it('prints the JSON report with --format json and writes files to --out-dir', async () => {
@@ -103,8 +113,10 @@ describe('CLI', () => {
   it('exits 2 on bad usage, naming the flag', async () => {
     const bad = await cli(['--record-count', '-5', '--workflow-uuid', 'w', '--api-token', 't']);
     expect(bad.code).toBe(EXIT.usage);
-    expect(bad.stderr).toContain("'record-count'");
-    expect((await cli(['--no-such-flag', 'x'])).stderr).toContain("'no-such-flag'");
+    // Named as the flag the user typed, not as the action's input.
+    expect(bad.stderr).toMatch(/^error: --record-count: must be a whole number of at least 1/);
+    expect(bad.stderr).not.toContain('Input ');
+    expect((await cli(['--no-such-flag', 'x'])).stderr).toContain('error: --no-such-flag: ');
     expect((await cli(['--record-count'])).code).toBe(EXIT.usage);
     expect((await cli(['stray'])).code).toBe(EXIT.usage);
   });
@@ -167,20 +179,21 @@ describe('CLI', () => {
     expect([...emu.model.batches.values()][0]!.status).toBe('cancelled');
   }, 60_000);
 
-  it('--quiet still says a warn (only a pass is silent)', async () => {
+  it('--quiet prints the one-line decision and nothing else, whatever the decision', async () => {
     const args = [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count=100', '--quiet'];
     const env = { CARGO_API_TOKEN: FIXTURE.tokens.admin };
     const pass = await cli(args, env);
     expect(pass.code).toBe(EXIT.ok);
-    expect(pass.stdout + pass.stderr).toBe('');
+    expect(pass.stdout).toMatch(/^✅ pass: Projected [^\n]+\n$/);
+    expect(pass.stderr).toBe('');
     const projected = Number(
       JSON.parse((await cli([...args.slice(0, -1), '--format', 'json'], env)).stdout).projection
         .projected,
     );
     const warn = await cli([...args, '--budget', String(Math.ceil(projected / 0.9))], env);
     expect(warn.code).toBe(EXIT.ok);
-    expect(warn.stdout).toBe('');
-    expect(warn.stderr).toMatch(/^⚠️ warn: Projected/m);
+    expect(warn.stdout).toMatch(/^⚠️ warn: Projected [^\n]+\n$/);
+    expect(warn.stderr).toBe('');
   });
 
   it('refuses an unknown provider before any call, naming the input', async () => {
@@ -194,18 +207,101 @@ describe('CLI', () => {
       '5',
     ]);
     expect(code).toBe(EXIT.usage);
-    expect(stderr).toContain("Input 'provider': must be one of cargo, venice (got 'openai')");
+    expect(stderr).toContain("error: --provider: must be one of cargo, venice (got 'openai')");
     expect(emu.requests).toHaveLength(0);
   });
 
-  it("reads the token from the provider's own variable", async () => {
-    const { stderr } = await cli(
+  it("reads the token from the provider's own variable, and names it when it is unset", async () => {
+    const { code, stderr } = await cli(
       ['--provider', 'venice', '--api-url', emu.url, '--record-count', '5'],
       {
         CARGO_API_TOKEN: 'not-this-one',
       },
     );
-    expect(stderr).toContain("Input 'api-token': is required: a Venice ADMIN API key");
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toBe(
+      'error: --api-token: is required: a Venice ADMIN API key; set VENICE_API_KEY or pass --api-token <token>\n',
+    );
+    const cargo = await cli([...at(), '--workflow-uuid', ENRICH.uuid, '--record-count', '5']);
+    expect(cargo.stderr).toContain('set CARGO_API_TOKEN or pass --api-token <token>');
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it('asks "did you mean" for a mistyped flag, before any call', async () => {
+    const { code, stderr } = await cli([
+      ...at(),
+      '--workflow-uuid',
+      ENRICH.uuid,
+      '--record-count',
+      '5',
+      '--history-windw-days',
+      '7',
+    ]);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toBe(
+      'error: --history-windw-days: is not a flag of batch-cost-gate; did you mean --history-window-days? (see --help)\n',
+    );
+    expect(emu.requests).toHaveLength(0);
+  });
+
+  it('reads 5,000 and 5_000 as record counts, and refuses 5,00 naming the flag', async () => {
+    const env = { CARGO_API_TOKEN: FIXTURE.tokens.admin };
+    const json = async (count: string) =>
+      cli(
+        [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count', count, '--format', 'json'],
+        env,
+      );
+    for (const count of ['5,000', '5_000']) {
+      const { code, stdout } = await json(count);
+      expect(code).toBe(EXIT.ok);
+      expect(JSON.parse(stdout).recordCount).toBe(5000);
+    }
+    const bad = await json('5,00');
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain('--record-count: must be a whole number of at least 1');
+    expect(bad.stderr).toContain("5,000 or 5_000) (got '5,00')");
+  });
+
+  it('gives guidance in flag syntax, and an error that is not a warning', async () => {
+    const [, ROUTE] = FIXTURE.workflows as [unknown, (typeof FIXTURE.workflows)[0]];
+    const { code, stdout, stderr } = await cli(
+      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count', '5', '--history-window-days', '1'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(code).toBe(EXIT.usage);
+    const said = stdout + stderr;
+    expect(said).toContain('or set --estimate-from metrics');
+    expect(said).toContain('widen --history-window-days or lower --min-history-runs');
+    expect(said).toContain('Add --sample-records (inline JSON array or a file) or --records-file');
+    expect(said).not.toMatch(/estimate-from: |set sample-records|warning: could not check/);
+    expect(stderr).toMatch(
+      /^❔ could not check: --estimate-from auto found only \d+ finished runs/m,
+    );
+    const sample = await cli(
+      [...at(), '--workflow-uuid', ROUTE.uuid, '--record-count', '5', '--estimate-from', 'sample'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(sample.stderr).toContain(
+      '--estimate-from sample needs something to sample: add --sample-records (inline JSON array or a file) or --records-file.',
+    );
+    const metrics = await cli(
+      [...at(), '--workflow-uuid', 'wf-idle', '--record-count', '5', '--estimate-from', 'metrics'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(metrics.stderr).toMatch(
+      /cannot be divided into a cost per record\. Use --estimate-from sample\./,
+    );
+  });
+
+  it("names the workflow by its play's name in the report", async () => {
+    const { code, stdout } = await cli(
+      [...at(), '--workflow-uuid', ENRICH.uuid, '--record-count', '5', '--format', 'json'],
+      { CARGO_API_TOKEN: FIXTURE.tokens.admin },
+    );
+    expect(code).toBe(EXIT.ok);
+    const report = JSON.parse(stdout);
+    expect(report.subject).toBe(ENRICH.uuid);
+    expect(report.subjectName).toBe('Enrich inbound leads');
   });
 
   it('keeps API text from driving the terminal', async () => {

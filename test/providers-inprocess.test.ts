@@ -67,6 +67,18 @@ describe('Venice provider in process', () => {
     expect((await provider.readBalance()).details.map((d) => d.label)).toContain('Debit order');
   });
 
+  it('counts the tokens of a request once, though each of its ledger rows repeats them', async () => {
+    venice = await startVeniceEmulator({ historyRequests: 0 });
+    const now = Date.now();
+    for (let i = 0; i < 12; i += 1)
+      venice.bill('llama-3.3-70b', 1_000, 200, now - (i + 1) * 60_000);
+    // One request is an input row and an output row, both carrying 1,000 + 200 tokens.
+    expect(venice.entries.length).toBe(24);
+    const history = await veniceProvider(venice.url).history!(window30);
+    expect(history.basis.n).toBe(12);
+    expect(history.basis.note).toBe('about 1,200 tokens per request');
+  });
+
   it('too little history is returned as it is; the sample names what it lacks', async () => {
     venice = await startVeniceEmulator({ historyRequests: 3 });
     const provider = veniceProvider(venice.url);

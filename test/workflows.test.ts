@@ -192,3 +192,33 @@ describe('.github/dependabot.yml', () => {
     expect(Object.keys(update?.groups ?? {}).length).toBeGreaterThan(0);
   });
 });
+
+describe('the fork-safe pair (cost-gate.yml, cost-gate-comment.yml)', () => {
+  const gate = workflow('cost-gate.yml');
+  const comment = workflow('cost-gate-comment.yml');
+
+  it('gates on pull requests with no write permission at all', () => {
+    expect(gate.on).toHaveProperty('pull_request');
+    for (const job of Object.values(gate.jobs)) {
+      expect(Object.values(job.permissions ?? {})).not.toContain('write');
+    }
+  });
+
+  it('comments from a workflow_run of the gate, holding pull-requests: write, in mode comment', () => {
+    expect(comment.on).toEqual({
+      workflow_run: { workflows: ['cost-gate'], types: ['completed'] },
+    });
+    const job = comment.jobs.comment;
+    expect(job?.permissions).toMatchObject({ 'pull-requests': 'write', actions: 'read' });
+    const step = job?.steps?.find((s) => s.uses === './');
+    expect(step?.with?.mode).toBe('comment');
+  });
+
+  it("never checks out the pull request's code in the workflow with write permission", () => {
+    const checkouts = (comment.jobs.comment?.steps ?? []).filter((s) =>
+      s.uses?.startsWith('actions/checkout'),
+    );
+    for (const s of checkouts) expect(s.with?.ref).toBeUndefined();
+    expect(text('cost-gate-comment.yml')).not.toMatch(/head_sha|head_branch|pull_request\.head/);
+  });
+});

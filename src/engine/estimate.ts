@@ -14,6 +14,8 @@ export interface BreakdownLine {
   billedShare: number;
   /** Share of the mean cost per record. */
   share: number;
+  /** A node line's action (`hunter.findEmail`), when all its parts ran one action. */
+  action?: string;
 }
 
 /** Per-record statistics of the observed records. */
@@ -68,7 +70,10 @@ export function estimateFromObservations(
     executionsPerRecord: sum(observations.map((o) => o.executions)) / n,
     errorShare: errors.length / n,
     errorMean: errors.length === 0 ? null : sum(errors.map(observationCost)) / errors.length,
-    byNode: breakdown(observations, (p) => p.key, mean),
+    byNode: withActions(
+      breakdown(observations, (p) => p.key, mean),
+      observations,
+    ),
     byAction: breakdown(
       observations.map((o) => ({ ...o, parts: o.parts.filter((p) => p.action !== undefined) })),
       (p) => p.action ?? '',
@@ -167,6 +172,21 @@ function breakdown(
       };
     })
     .sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
+}
+
+/** Node lines with their action, so one table can show both; a node of mixed actions has none. */
+function withActions(
+  lines: BreakdownLine[],
+  observations: readonly Observation[],
+): BreakdownLine[] {
+  const actions = new Map<string, Set<string | undefined>>();
+  for (const part of observations.flatMap((o) => o.parts)) {
+    actions.set(part.key, (actions.get(part.key) ?? new Set()).add(part.action));
+  }
+  return lines.map((line) => {
+    const [action, ...others] = actions.get(line.key) ?? [];
+    return action === undefined || others.length > 0 ? line : { ...line, action };
+  });
 }
 
 /** The estimate of no observations: what a history with no finished runs yields (n = 0). */

@@ -1,3 +1,4 @@
+import { type CostComparison, increasedPast, signedPercent } from './compare.js';
 import type { Projection } from './project.js';
 
 /** What the billing account can pay, in the provider's credit unit. */
@@ -175,4 +176,22 @@ function shortfallOf(projection: Projection, balance: Balance) {
 
 function pct(share: number): string {
   return Number.isFinite(share) ? `${Math.round(share * 1000) / 10}%` : '∞%';
+}
+
+/**
+ * `fail-on-increase`: a relative limit, independent of the budget. The decision fails when the
+ * projected cost rose by more than `percent` against the compared report; the reason leads.
+ */
+export function limitIncrease(
+  gate: Decision,
+  comparison: CostComparison | null,
+  percent: number | undefined,
+  unit: string,
+): Decision {
+  if (percent === undefined || comparison === null || !increasedPast(comparison, percent)) {
+    return gate;
+  }
+  const { previous, current } = comparison.projected;
+  const reason = `Projected ${fmt(current)} ${unit} is ${signedPercent(comparison.projected.percent)} against the base's ${fmt(previous)}, past fail-on-increase of ${fmt(percent)}%.`;
+  return { ...gate, decision: 'fail', reasons: [reason, ...gate.reasons] };
 }

@@ -34,7 +34,10 @@ export interface Receipt extends BatchOutcome {
   actualPerRecord: number | null;
   estimatedPerRecord: number;
   errorShare: number | null;
-  /** True when the actual cost per record is above the estimate's upper bound. */
+  /**
+   * True when the actual cost per record is above the estimate's upper bound, beyond the
+   * `RECEIPT_TOLERANCE` a bound as narrow as the mean is given.
+   */
   diverged: boolean;
   /**
    * Whether the actual cost of the records that ran stayed at or under the upper bound for them
@@ -49,6 +52,21 @@ export interface Receipt extends BatchOutcome {
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
 
+/**
+ * How far above the estimated mean per record a batch may come before the bound counts as broken,
+ * when the bound itself is narrower than that. With sd = 0 (every observed record cost the same)
+ * the upper bound equals the mean, and a real batch still differs by a percent or two: credits
+ * rounded per run, a provider's price drifting between the history and the batch. A bound wider
+ * than this keeps its own width: the tolerance never makes a real spread's bound looser.
+ */
+export const RECEIPT_TOLERANCE = 0.02;
+
+/** The most per record a batch may cost with its bound still held: the bound, or the tolerance. */
+export function allowedPerRecord(upperPerRecord: number, meanPerRecord: number): number {
+  // The 1e-9 absorbs the float error of dividing a total back into records.
+  return Math.max(upperPerRecord, meanPerRecord * (1 + RECEIPT_TOLERANCE)) + 1e-9;
+}
+
 /** Compares what the batch cost with what was projected for the records it ran. */
 export function buildReceipt(
   outcome: BatchOutcome,
@@ -59,7 +77,9 @@ export function buildReceipt(
   const upperPerRecord =
     projection.recordCount > 0 ? projection.upper / projection.recordCount : projection.perRecord;
   const actualPerRecord = ran > 0 ? outcome.actual / ran : null;
-  const diverged = actualPerRecord !== null && actualPerRecord > upperPerRecord + 1e-9;
+  const diverged =
+    actualPerRecord !== null &&
+    actualPerRecord > allowedPerRecord(upperPerRecord, projection.perRecord);
   const explanations: string[] = [];
   if (diverged && ran > 0) {
     const estimated = new Map(estimate.byNode.map((l) => [l.key, l]));

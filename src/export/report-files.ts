@@ -11,6 +11,8 @@ export interface ReportFiles {
   dir: string;
   json: string;
   markdown: string;
+  /** report.html: the same facts as report.md, with charts, as one self-contained page. */
+  html: string;
   csv: string;
   prometheus: string;
   /** Every file, for the artifact. */
@@ -18,21 +20,27 @@ export interface ReportFiles {
 }
 
 /**
- * Writes report.json, report.md, observations.csv and metrics.prom into `dir` (created when
- * missing). All four are written to temporary names and renamed together, so a full disk leaves
- * no empty or partial report file behind; the error is thrown for the caller to warn about.
+ * Writes report.json, report.md, report.html, observations.csv and metrics.prom into `dir`
+ * (created when missing). All five are written to temporary names and renamed together, so a
+ * full disk leaves no empty or partial report file behind; the error is thrown for the caller
+ * to warn about.
  */
 export async function writeReportFiles(report: Report, dir: string): Promise<ReportFiles> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const markdown = join(dir, 'report.md');
+  const html = join(dir, 'report.html');
   const csv = join(dir, 'observations.csv');
   const prometheus = join(dir, 'metrics.prom');
+  // Loaded here, not at start-up: the bundler splits the HTML renderer into its own chunk.
+  const { renderHtml } = await import('../report/html.js');
   await writeFilesAtomically([
     { path: json, content: renderJson(report) },
     { path: markdown, content: renderMarkdown(report) },
+    { path: html, content: renderHtml(report) },
     { path: csv, content: renderObservationsCsv(report) },
     { path: prometheus, content: await renderPrometheus(report) },
   ]);
-  return { dir, json, markdown, csv, prometheus, all: [json, markdown, csv, prometheus] };
+  const all = [json, markdown, html, csv, prometheus];
+  return { dir, json, markdown, html, csv, prometheus, all };
 }

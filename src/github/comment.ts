@@ -37,12 +37,34 @@ export interface UpsertArgs {
   log: Log;
 }
 
+/** Bounds on every request of an Octokit: Octokit itself sets no deadline. */
+export interface RequestLimits {
+  /** Aborts every request (the job was cancelled); an aborted request is not retried. */
+  signal?: AbortSignal | undefined;
+  /** One request's deadline (`api-timeout-seconds`); a request past it fails and is retried. */
+  timeoutMs?: number | undefined;
+}
+
+/** `fetch` with the limits' signal and a fresh deadline for each attempt, or undefined for none. */
+function limitedFetch(limits: RequestLimits): { fetch: typeof fetch } | undefined {
+  const { signal, timeoutMs } = limits;
+  if (!signal && timeoutMs === undefined) return undefined;
+  const limited: typeof fetch = (input, init) => {
+    const signals = [init?.signal, signal, timeoutMs && AbortSignal.timeout(timeoutMs)];
+    const any = AbortSignal.any(signals.filter((s): s is AbortSignal => s instanceof AbortSignal));
+    return fetch(input, { ...init, signal: any });
+  };
+  return { fetch: limited };
+}
+
 /** The Octokit of `@actions/github`, retrying server errors and waiting out secondary rate limits. */
-export function createOctokit(token: string, log: Log): Octokit {
+export function createOctokit(token: string, log: Log, limits: RequestLimits = {}): Octokit {
+  const request = limitedFetch(limits);
   return github.getOctokit(
     token,
     {
       ...(process.env.GITHUB_API_URL ? { baseUrl: process.env.GITHUB_API_URL } : {}),
+      ...(request ? { request } : {}),
       throttle: {
         onRateLimit: (
           after: number,
@@ -123,7 +145,8 @@ function statusOf(error: unknown): number | undefined {
 function skipReason(args: UpsertArgs, previous: Found | undefined): string | undefined {
   if (args.policy.comment === 'on-exceed' && args.decision === 'pass' && !previous)
     return 'the batch passes and there is no earlier comment to update';
-  if (previous && previous.marker.time > args.time) {
+  // As instants: `…:00Z` and `…:00.500Z` sort the wrong way round as text.
+  if (previous && Date.parse(previous.marker.time) > Date.parse(args.time)) {
     args.log.info(
       `Left the PR comment alone: it was written by a newer run (${previous.marker.time}).`,
     );

@@ -17,6 +17,9 @@ export const OUTPUT_NAMES = [
   'batch-uuid',
   'actual-credits',
   'batch-status',
+  'base-projected-credits',
+  'diff-credits',
+  'diff-percent',
 ] as const;
 
 /** Sets all step outputs; names without a value are set to ''. */

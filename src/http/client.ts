@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { z } from 'zod';
 import { ApiError, type ErrorKind } from '../shared/errors.js';
 import { sleepUnlessAborted } from '../shared/sleep.js';
@@ -42,7 +42,6 @@ export interface HttpClientOptions {
   sleep?: Sleep;
   random?: () => number;
   now?: () => number;
-  dispatcher?: Dispatcher;
   /** Told about every retry, for progress logging. */
   onRetry?: (info: { endpoint: string; attempt: number; delayMs: number; reason: string }) => void;
   /** Told about every request sent (method, path), for debug logs and request counting. */
@@ -90,7 +89,59 @@ const DEFAULTS = {
   maxDelayMs: 10_000,
 };
 
-const sharedAgent = new Agent({ keepAliveTimeout: 4_000, connections: 8 });
+interface Transport {
+  agent: Agent;
+  request(url: URL, options: RequestOptions, onAnswer: (r: IncomingMessage) => void): ClientRequest;
+}
+
+// Node's own `http`/`https`, not a bundled HTTP stack: undici alone was 900 kB of the bundle and
+// ~95 ms of every start-up (README "Performance"). Loaded on the first request, so a run that
+// stops at a bad input never pays for them. Kept-alive sockets are unref'd while idle, so they
+// never hold the process open.
+const transports = new Map<string, Transport>();
+
+function transportFor(protocol: string): Transport {
+  const name = protocol === 'https:' ? 'node:https' : 'node:http';
+  let transport = transports.get(name);
+  if (!transport) {
+    const module = process.getBuiltinModule(name) as typeof import('node:https');
+    transport = {
+      agent: new module.Agent({ keepAlive: true, maxSockets: 8 }),
+      request: (url, options, onAnswer) => module.request(url, options, onAnswer),
+    };
+    transports.set(name, transport);
+  }
+  return transport;
+}
+
+/** One exchange on the wire: resolves with the whole answer, rejects on any transport failure. */
+function exchange(
+  url: URL,
+  options: { method: string; headers: Record<string, string>; signal: AbortSignal },
+  body: string | undefined,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const transport = transportFor(url.protocol);
+    const request = transport.request(url, { ...options, agent: transport.agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      // A socket cut mid-body (abort, reset) ends in `close` without `end`.
+      response.on('close', () => {
+        if (!response.complete) reject(new Error('the connection closed mid-answer'));
+      });
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 /** Parses `Retry-After` (delta seconds or HTTP-date) into milliseconds from `now`. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
@@ -153,9 +204,9 @@ function parseBody(text: string): { body: unknown; parsedJson: boolean } {
 }
 
 type ClientSettings = Required<
-  Omit<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>
+  Omit<HttpClientOptions, 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>
 > &
-  Pick<HttpClientOptions, 'dispatcher' | 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>;
+  Pick<HttpClientOptions, 'onRetry' | 'onRequest' | 'rateLimitWaitMs' | 'signal'>;
 
 /** The one HTTP layer: timeouts, abort, classified errors, retries with backoff, secret redaction. */
 export class HttpClient {
@@ -292,25 +343,21 @@ export class HttpClient {
     signals: readonly AbortSignal[],
     budgetMs: number,
   ): Promise<RawAnswer | Failure> {
-    const url = `${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`;
     const payload = wireBody(req);
     const headers: Record<string, string> = { accept: 'application/json', ...this.o.headers };
-    if (payload) headers['content-type'] = payload.contentType;
+    if (payload) {
+      headers['content-type'] = payload.contentType;
+      headers['content-length'] = String(Buffer.byteLength(payload.text));
+    }
     this.o.onRequest?.({ method: req.method, endpoint });
     // One controller per attempt: the timeout and an abort both cut the socket through it.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(1, budgetMs));
     const unlink = onAnyAbort(signals, () => controller.abort());
     try {
-      const response = await undiciRequest(url, {
-        method: req.method,
-        headers,
-        body: payload?.text ?? null,
-        signal: controller.signal,
-        dispatcher: this.o.dispatcher ?? sharedAgent,
-      });
-      const text = await response.body.text();
-      return { status: response.statusCode, headers: response.headers, text };
+      const url = new URL(`${this.o.baseUrl}${req.path}${serializeQuery(req.query)}`);
+      const options = { method: req.method, headers, signal: controller.signal };
+      return await exchange(url, options, payload?.text);
     } catch (cause) {
       if (firstAborted(signals))
         return { error: this.cancelled(req, endpoint, signals, 'in flight'), retryable: false };

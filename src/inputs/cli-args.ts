@@ -60,6 +60,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         'unexpected argument; flags are written --name value (see --help)',
       );
     }
+    // Name first, value second: a mistyped switch (`--quite`) is unknown, not missing its value.
+    refuseUnknown(flagName(arg));
     const flag = readFlag(argv, i);
     if (flag.tookNext) i += 1;
     setFlag(args, flag.name, flag.value);
@@ -81,16 +83,76 @@ function readFlag(
   return { name, value, tookNext: true };
 }
 
-function setFlag(args: CliArgs, name: string, value: string): void {
-  if (name === 'format') args.format = outputFormat(value);
-  else if (name === 'out-dir') args.outDir = value;
-  else if (CLI_INPUTS.has(name)) args.inputs[name] = value;
-  else if (name in INPUT_ROWS) {
+/** `--name=value` or `--name` → `name`. */
+function flagName(arg: string): string {
+  const eq = arg.indexOf('=');
+  return eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+}
+
+/** A usage error for a name that is not a value-taking flag, with the nearest flag as a hint. */
+function refuseUnknown(name: string): void {
+  if (name === 'format' || name === 'out-dir' || CLI_INPUTS.has(name)) return;
+  if (name in INPUT_ROWS) {
     throw new ConfigError(
       name,
       'is an action input (comments, artifacts); the CLI has no such flag',
     );
-  } else throw new ConfigError(name, 'is not a flag of batch-cost-gate; see --help');
+  }
+  const near = closestFlag(name);
+  const hint = near === undefined ? 'see --help' : `did you mean --${near}? (see --help)`;
+  throw new ConfigError(name, `is not a flag of batch-cost-gate; ${hint}`);
+}
+
+function setFlag(args: CliArgs, name: string, value: string): void {
+  if (name === 'format') args.format = outputFormat(value);
+  else if (name === 'out-dir') args.outDir = value;
+  else args.inputs[name] = value;
+}
+
+/** Every flag the CLI takes, without its dashes: the table's CLI inputs and the CLI's own. */
+const FLAG_NAMES: readonly string[] = [
+  ...CLI_INPUT_NAMES,
+  'format',
+  'out-dir',
+  ...Object.keys(SWITCHES)
+    .filter((s) => s.startsWith('--'))
+    .map((s) => s.slice(2)),
+];
+
+/**
+ * The flag an unknown `name` was most likely meant to be: the nearest by edit distance, when it
+ * is near enough to be a slip (a third of the name's letters at most) rather than another word.
+ */
+export function closestFlag(name: string): string | undefined {
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of FLAG_NAMES) {
+    const distance = editDistance(name.toLowerCase(), flag);
+    if (best === undefined || distance < best.distance) best = { flag, distance };
+  }
+  const allowed = Math.max(1, Math.floor(name.length / 3));
+  return best !== undefined && best.distance <= allowed ? best.flag : undefined;
+}
+
+/**
+ * The fewest inserted, deleted or replaced letters, or swapped neighbours, from `a` to `b`
+ * (optimal string alignment): `quite` is one slip from `quiet`, not two.
+ */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const same = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j - 1) + same, at(i - 1, j) + 1, at(i, j - 1) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 function outputFormat(value: string): OutputFormat {
@@ -116,9 +178,17 @@ function describeInput(name: InputName, registry: RegistryHelp): string {
 }
 
 const OWN_FLAGS: readonly (readonly [string, string])[] = [
-  [`--format <${OUTPUT_FORMATS.join('|')}>`, 'what to print on stdout [default: text]'],
+  [
+    `--format <${OUTPUT_FORMATS.join('|')}>`,
+    // Text also when stdout is a pipe or a file: a person reads it there too (`| less`), and a
+    // program asks for json by name. Colour is what a terminal alone gets.
+    'what to print on stdout: text (coloured on a terminal, not under NO_COLOR; also when piped), markdown or json [default: text]',
+  ],
   ['--out-dir <dir>', 'also write the report files (report.json, report.md, …) here'],
-  ['--quiet, -q', 'print nothing but warnings and errors'],
+  [
+    '--quiet, -q',
+    'print only the one-line decision on stdout (warnings and errors still go to stderr)',
+  ],
   ['--help, -h', 'print this help'],
   ['--version', 'print the version'],
 ];

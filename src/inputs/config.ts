@@ -1,7 +1,7 @@
 // Action inputs (or CLI flags) → one typed `Config`, through a zod schema built from the input
 // table. Only rules that hold for every provider live here; each provider's own rules (the
 // token it needs, the sources it offers) are the registry's, checked before any network call.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../shared/errors.js';
 import {
   INPUT_NAMES,
@@ -13,6 +13,7 @@ import {
   type TableValues,
 } from './inputs.js';
 import type { Parse } from './parsers.js';
+import { inputLabel, type InputPhraser, phraserFor, type Surface } from './phrase.js';
 
 export { INPUT_DEFAULTS, INPUT_NAMES, type InputName } from './inputs.js';
 export type { BatchDataSetting, SampleRecordsSetting } from './parsers.js';
@@ -58,10 +59,12 @@ function field(row: InputRow) {
     });
 }
 
-/** Rules between inputs that hold whatever the provider. */
-function checkCombinations(v: ParsedInputs, ctx: z.RefinementCtx): void {
+/** Rules between inputs that hold whatever the provider; `say` names inputs as the surface writes them. */
+function checkCombinations(v: ParsedInputs, ctx: z.RefinementCtx, say: InputPhraser): void {
   const need = (input: InputName, message: string) =>
     ctx.addIssue({ code: 'custom', path: [input], message });
+  // `mode: comment` posts another run's report: it prices no batch.
+  if (v.mode === 'comment') return;
   if (
     v['record-count'] === undefined &&
     v['records-file'] === undefined &&
@@ -69,11 +72,14 @@ function checkCombinations(v: ParsedInputs, ctx: z.RefinementCtx): void {
   ) {
     need(
       'record-count',
-      'is required unless records-file or batch-data is given: an integer of at least 1',
+      `is required unless ${say('records-file')} or ${say('batch-data')} is given: an integer of at least 1`,
     );
   }
   if (v['run-batch'] && v['batch-data'] === undefined && v['records-file'] === undefined) {
-    need('run-batch', 'needs the records the batch runs: set batch-data or records-file');
+    need(
+      'run-batch',
+      `needs the records the batch runs: set ${say('batch-data')} or ${say('records-file')}`,
+    );
   }
 }
 
@@ -85,7 +91,15 @@ const shape = Object.fromEntries(
   [N in InputName]: z.ZodType<ParsedInputs[N], string>;
 };
 
-const schema = z.object(shape).superRefine(checkCombinations);
+const schemas = {} as Partial<Record<Surface, z.ZodType<ParsedInputs, Record<InputName, string>>>>;
+
+/** The schema whose messages name inputs the way `surface` writes them. */
+function schemaFor(surface: Surface) {
+  schemas[surface] ??= z
+    .object(shape)
+    .superRefine((v, ctx) => checkCombinations(v, ctx, phraserFor(surface)));
+  return schemas[surface];
+}
 
 /** The raw strings the schema reads, one per input. */
 function rawValues(inputs: RawInputs): Record<InputName, string> {
@@ -100,14 +114,15 @@ function rawValues(inputs: RawInputs): Record<InputName, string> {
 }
 
 /** One `ConfigError` naming the first bad input, with the others appended. */
-function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
+function configError(issues: readonly z.core.$ZodIssue[], surface: Surface): ConfigError {
   const [first, ...rest] = issues;
-  const error = new ConfigError(String(first?.path[0] ?? 'inputs'), first?.message ?? 'is invalid');
+  let message = first?.message ?? 'is invalid';
   if (rest.length > 0) {
-    const others = rest.map((i) => `'${String(i.path[0])}' ${i.message}`).join('; ');
-    error.message += ` (also: ${others})`;
+    const named = (name: string) => (surface === 'cli' ? inputLabel(name, surface) : `'${name}'`);
+    const others = rest.map((i) => `${named(String(i.path[0]))} ${i.message}`).join('; ');
+    message += ` (also: ${others})`;
   }
-  return error;
+  return new ConfigError(String(first?.path[0] ?? 'inputs'), message);
 }
 
 function toConfig(parsed: ParsedInputs): Config {
@@ -122,10 +137,11 @@ function toConfig(parsed: ParsedInputs): Config {
 
 /**
  * Turns raw input strings into a `Config`, or throws one `ConfigError` naming the first bad
- * input. Provider rules are not checked here: see `checkProviderSettings` in the registry.
+ * input; `surface` says how its messages write other inputs (`records-file` or `--records-file`).
+ * Provider rules are not checked here: see `checkProviderSettings` in the registry.
  */
-export function parseConfig(inputs: RawInputs): Config {
-  const result = schema.safeParse(rawValues(inputs));
-  if (!result.success) throw configError(result.error.issues);
+export function parseConfig(inputs: RawInputs, surface: Surface = 'action'): Config {
+  const result = schemaFor(surface).safeParse(rawValues(inputs));
+  if (!result.success) throw configError(result.error.issues, surface);
   return toConfig(result.data);
 }

@@ -18,6 +18,7 @@ import {
   secondsToMs,
   text,
 } from './parsers.js';
+import { compareTo } from './compare-to.js';
 
 /** One input: how it is read, and what a person is told about it. */
 export interface InputRow {
@@ -303,6 +304,27 @@ export const INPUTS = {
     default: '1',
     description: 'Venice: API requests one record of the batch makes',
     parse: decimal({ min: 0, minExclusive: true }),
+  },
+  'compare-to': {
+    key: 'compareTo',
+    description: 'report to diff against: base, none or a branch [default: base on pull requests]',
+    parse: compareTo,
+    actionOnly: true,
+  },
+  'fail-on-increase': {
+    key: 'failOnIncrease',
+    description:
+      'fail when the projected cost rises by more than this percentage against compare-to',
+    parse: decimal({ min: 0 }),
+    actionOnly: true,
+  },
+  mode: {
+    key: 'mode',
+    default: 'gate',
+    description:
+      'gate, or comment: post the PR comment from the artifact of the triggering workflow_run',
+    parse: oneOf(['gate', 'comment']),
+    actionOnly: true,
   },
 } as const satisfies Record<string, InputRow>;
 

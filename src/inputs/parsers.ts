@@ -23,15 +23,33 @@ export function lowerWord(value: string, fail: (m: string) => never): string {
   return value.toLowerCase();
 }
 
+/** How the numeric inputs may be written, for messages about a misplaced separator. */
+const GROUPED_FORMS = 'digits, optionally grouped in threes by , or _ (5000, 5,000 or 5_000)';
+
+// A number as reports print it (`5,000`) or as code writes it (`5_000`): the separator must
+// split the whole part into groups of three, one kind per number, never in the fraction, so
+// `5,00` (a decimal comma?) and `5,0000` are refused rather than guessed at.
+// The first group has no leading zero: `0,500` is more likely a decimal comma than five hundred.
+const GROUPED = /^[+-]?[1-9]\d{0,2}(?<sep>[,_])\d{3}(?:\k<sep>\d{3})*(?:\.\d*)?$/;
+
+/** The value without its thousands separators; `fail`s naming the accepted forms when they are misplaced. */
+function ungrouped(value: string, accepted: string, fail: (m: string) => never): string {
+  if (!/[,_]/.test(value)) return value;
+  if (!GROUPED.test(value))
+    fail(`must be ${accepted}, written as ${GROUPED_FORMS} (got '${value}')`);
+  return value.replace(/[,_]/g, '');
+}
+
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Parse<number> {
   const accepted =
     max === Number.MAX_SAFE_INTEGER
       ? `a whole number of at least ${min}`
       : `a whole number from ${min} to ${max}`;
-  return (value, fail) => {
+  return (raw, fail) => {
+    const value = ungrouped(raw, accepted, fail);
     const n = Number(value);
     if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      fail(`must be ${accepted} (got '${value}')`);
+      fail(`must be ${accepted} (got '${raw}')`);
     }
     return n;
   };
@@ -52,14 +70,15 @@ function describeRange(range: Range): string {
 
 export function decimal(range: Range): Parse<number> {
   const accepted = describeRange(range);
-  return (value, fail) => {
-    // Plain decimals only: '1e3', '0x10' and '1,000' are refused rather than guessed at.
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value)) fail(`must be ${accepted} (got '${value}')`);
+  return (raw, fail) => {
+    const value = ungrouped(raw, accepted, fail);
+    // Decimals only: '1e3' and '0x10' are refused rather than guessed at.
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value)) fail(`must be ${accepted} (got '${raw}')`);
     const n = Number(value);
     const tooLow = range.minExclusive ? n <= range.min : n < range.min;
     const tooHigh =
       range.max !== undefined && (range.maxExclusive ? n >= range.max : n > range.max);
-    if (!Number.isFinite(n) || tooLow || tooHigh) fail(`must be ${accepted} (got '${value}')`);
+    if (!Number.isFinite(n) || tooLow || tooHigh) fail(`must be ${accepted} (got '${raw}')`);
     return n;
   };
 }

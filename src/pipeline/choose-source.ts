@@ -2,6 +2,7 @@
 // in the window, else a sample when there is something to sample, else fail with guidance.
 // An explicit `estimate-from` is obeyed, and the report says why each source was used.
 import type { BalanceReport, EstimateOutcome } from '../engine/evidence.js';
+import type { InputPhraser } from '../inputs/phrase.js';
 import type { Provider, SamplePlan } from '../providers/provider.js';
 import type { ProviderEntry } from '../providers/registry.js';
 import { GateError } from '../shared/errors.js';
@@ -12,6 +13,8 @@ export interface SourcePlan {
   windowDays: number;
   minHistoryRuns: number;
   sample: SamplePlan;
+  /** Names inputs in messages the way the surface writes them (`estimate-from: metrics`, `--estimate-from metrics`). */
+  say: InputPhraser;
 }
 
 /** Estimates the cost per record from the source the plan and the provider allow. */
@@ -25,9 +28,9 @@ export async function estimateCost(
   const words = observationWords(entry);
   switch (plan.estimateFrom) {
     case 'metrics':
-      return withWhy(await windowOf('metrics', provider, entry, plan), 'set by estimate-from');
+      return withWhy(await windowOf('metrics', provider, entry, plan), setBy(plan));
     case 'sample':
-      return withWhy(await sampleOf(provider, entry, plan, balance), 'set by estimate-from');
+      return withWhy(await sampleOf(provider, entry, plan, balance), setBy(plan));
     case 'history': {
       const history = await windowOf('history', provider, entry, plan);
       if (history.observations.length === 0) {
@@ -36,7 +39,7 @@ export async function estimateCost(
           `No ${words} of ${provider.subject} in the last ${plan.windowDays} days to estimate from. ${guidance(provider, entry, plan)}`,
         );
       }
-      return withWhy(history, 'set by estimate-from');
+      return withWhy(history, setBy(plan));
     }
     case 'auto':
       return auto(provider, entry, plan, balance, log);
@@ -51,39 +54,34 @@ async function auto(
   log: Log,
 ): Promise<EstimateOutcome> {
   const words = observationWords(entry);
-  const history = provider.history ? await provider.history({ windowDays: plan.windowDays }) : null;
+  const window = { windowDays: plan.windowDays, say: plan.say };
+  const history = provider.history ? await provider.history(window) : null;
   const n = history?.observations.length ?? 0;
+  const min = `${plan.say('min-history-runs')} ${plan.minHistoryRuns}`;
   if (history && n >= plan.minHistoryRuns) {
-    return withWhy(
-      history,
-      `auto: ${n} ${words} in the window (min-history-runs ${plan.minHistoryRuns})`,
-    );
+    return withWhy(history, `auto: ${n} ${words} in the window (${min})`);
   }
   const sampleReady = provider.sample && provider.sample.missing(plan.sample) === undefined;
   if (provider.sample && sampleReady) {
-    log.info(
-      `History has ${n} ${words} (fewer than min-history-runs ${plan.minHistoryRuns}); estimating from a sample instead.`,
-    );
+    log.info(`History has ${n} ${words} (fewer than ${min}); estimating from a sample instead.`);
     const sample = await provider.sample.run(plan.sample, balance);
-    return withWhy(
-      sample,
-      `auto: history had ${n} ${words} (< min-history-runs ${plan.minHistoryRuns}), so a sample was run`,
-    );
+    return withWhy(sample, `auto: history had ${n} ${words} (< ${min}), so a sample was run`);
   }
   throw new GateError(
     'estimate',
-    `estimate-from auto found only ${n} ${words} of ${provider.subject} in the last ${plan.windowDays} days (min-history-runs is ${plan.minHistoryRuns}) and nothing to sample. ${guidance(provider, entry, plan)}`,
+    `${plan.say('estimate-from')} auto found only ${n} ${words} of ${provider.subject} in the last ${plan.windowDays} days (${plan.say('min-history-runs')} is ${plan.minHistoryRuns}) and nothing to sample. ${guidance(provider, entry, plan)}`,
   );
 }
 
 /** What a person can do when there is too little to estimate from, by what the provider offers. */
 function guidance(provider: Provider, entry: ProviderEntry, plan: SourcePlan): string {
+  const { say } = plan;
   const ways: string[] = [];
   if (provider.sample && provider.sample.missing(plan.sample) !== undefined) {
-    ways.push(`${entry.sampleHint} to estimate from a sample run`);
+    ways.push(`${entry.sampleHint(say)} to estimate from a sample run`);
   }
-  ways.push('widen history-window-days or lower min-history-runs');
-  if (provider.metrics) ways.push('set estimate-from: metrics');
+  ways.push(`widen ${say('history-window-days')} or lower ${say('min-history-runs')}`);
+  if (provider.metrics) ways.push(`set ${say('estimate-from', 'metrics')}`);
   return `${capitalise(ways.join(', or '))}.`;
 }
 
@@ -95,7 +93,7 @@ async function windowOf(
   plan: SourcePlan,
 ): Promise<EstimateOutcome> {
   if (!provider[source]) throw notOffered(entry, source);
-  return provider[source]({ windowDays: plan.windowDays });
+  return provider[source]({ windowDays: plan.windowDays, say: plan.say });
 }
 
 async function sampleOf(
@@ -105,8 +103,14 @@ async function sampleOf(
   balance: Promise<BalanceReport>,
 ): Promise<EstimateOutcome> {
   if (!provider.sample) throw notOffered(entry, 'sample');
-  const missing = provider.sample.missing(plan.sample);
-  if (missing !== undefined) throw new GateError('estimate', missing);
+  // Said from the registry's hint rather than the provider's own sentence, so it names the
+  // inputs in the surface's syntax.
+  if (provider.sample.missing(plan.sample) !== undefined) {
+    throw new GateError(
+      'estimate',
+      `${plan.say('estimate-from')} sample needs something to sample: ${entry.sampleHint(plan.say)}.`,
+    );
+  }
   return provider.sample.run(plan.sample, balance);
 }
 
@@ -114,6 +118,11 @@ async function sampleOf(
 // registry entry disagree.
 function notOffered(entry: ProviderEntry, source: string): GateError {
   return new GateError('estimate', `Provider ${entry.id} cannot estimate from ${source}.`);
+}
+
+/** The basis's reason when the source was chosen by the user, not by `auto`. */
+function setBy(plan: SourcePlan): string {
+  return `set by ${plan.say('estimate-from')}`;
 }
 
 function withWhy(outcome: EstimateOutcome, why: string): EstimateOutcome {

@@ -27,7 +27,8 @@ export function githubTargets(config: Config, log: Log): GithubSinks {
         : Promise.resolve(null),
     comment: (report, artifactUrl) => commentOnPullRequest(config, report, artifactUrl, log),
     setOutputs: (values) => setOutputs(values),
-    writeSummary: (report) => writeSummary(renderMarkdown(report), log),
+    writeSummary: (report, artifactUrl) =>
+      writeSummary(renderMarkdown(report, { artifactUrl }), log),
   };
 }
 

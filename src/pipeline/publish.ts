@@ -20,11 +20,11 @@ export interface GithubSinks {
   ): Promise<{ id: number; url: string | null } | null>;
   comment(report: Report, artifactUrl: string | undefined): Promise<string>;
   setOutputs(values: Record<string, string>): void;
-  writeSummary(report: Report): Promise<void>;
+  writeSummary(report: Report, artifactUrl: string | undefined): Promise<void>;
 }
 
 export interface PublishTargets {
-  /** Where report.json, report.md, observations.csv and metrics.prom go; none when undefined. */
+  /** Where report.json, .md, .html, observations.csv and metrics.prom go; none when undefined. */
   reportDir: string | undefined;
   config: Pick<
     Config,
@@ -114,7 +114,9 @@ export async function publish(report: Report, targets: PublishTargets): Promise<
       'comment-url': published.commentUrl,
       'artifact-id': published.artifactId,
     });
-    await attempt('write the job summary', () => github.writeSummary(report));
+    await attempt('write the job summary', () =>
+      github.writeSummary(report, artifact?.url ?? undefined),
+    );
   }
   return published;
 }

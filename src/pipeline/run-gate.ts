@@ -1,15 +1,17 @@
 // The pipeline the action and the CLI share: settings → provider answers → estimate →
 // projection → decision → (launch) → report. Everything it touches from outside is handed in.
 import type { Basis, EstimateOutcome } from '../engine/evidence.js';
-import { decide, type Decision } from '../engine/gate.js';
+import { decide, type Decision, limitIncrease } from '../engine/gate.js';
 import { project, type Projection } from '../engine/project.js';
 import type { Config } from '../inputs/config.js';
+import { phraserFor, type Surface } from '../inputs/phrase.js';
 import { LaunchError, type Provider, type ProviderContext } from '../providers/provider.js';
 import {
   checkProviderSettings,
   createProvider as createFromRegistry,
   type ProviderEntry,
 } from '../providers/registry.js';
+import { type BaseLookup, compareWithBase, figuresOf } from '../report/comparison.js';
 import { buildReport, type Report, type ReportParts, type RunMetadata } from '../report/report.js';
 import { ConfigError, GateError, isApiError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
@@ -17,6 +19,7 @@ import { sleepUnlessAborted } from '../shared/sleep.js';
 import { estimateCost } from './choose-source.js';
 import { launchBatch, lookForUnfinished } from './launch.js';
 import type { PreparedInputs, SampleSelection } from './prepare.js';
+import { type NameLookUp, startNameLookUp, subjectNameNow } from './subject-name.js';
 
 export { prepareInputs, type PreparedInputs } from './prepare.js';
 
@@ -37,6 +40,10 @@ export interface GateRunDeps {
   provider: Provider;
   run: RunMetadata;
   log: Log;
+  /** The report to compare with (`compare-to`), looked up alongside the provider's answers. */
+  base?: Promise<BaseLookup | undefined>;
+  /** How messages write inputs: `estimate-from: metrics` (the action, the default) or `--estimate-from metrics`. */
+  surface?: Surface;
 }
 
 /** The three answers the gate waits for, read concurrently. */
@@ -57,6 +64,23 @@ export async function runGate(
   deps: GateRunDeps,
 ): Promise<Report> {
   const entry = checkProviderSettings(config);
+  // The subject's name only labels the report: looked up beside the reads, never waited for,
+  // and given up once the report is built.
+  const name = startNameLookUp(deps.provider);
+  try {
+    return await gateWith(config, prepared, deps, entry, name);
+  } finally {
+    name.stop();
+  }
+}
+
+async function gateWith(
+  config: Config,
+  prepared: PreparedInputs,
+  deps: GateRunDeps,
+  entry: ProviderEntry,
+  name: NameLookUp,
+): Promise<Report> {
   // Alongside the other reads, never holding up the decision by more than a moment.
   const unfinished = lookForUnfinished(deps.provider, deps.log);
   const answers = await readAnswers(config, prepared, deps, entry);
@@ -82,6 +106,7 @@ export async function runGate(
     vocabulary: entry.vocabulary,
     run: deps.run,
     subject: deps.provider.subject,
+    subjectName: subjectNameNow(name, entry, estimated?.estimate),
     tag: config.commentTag,
     recordCount,
     balance,
@@ -102,6 +127,7 @@ export async function runGate(
     deps.provider,
     { ...parts, balance: balance!, estimated: estimated!, projection: projection! },
     notices,
+    await deps.base,
   );
 }
 
@@ -143,6 +169,7 @@ async function readAnswers(
       maxCredits: config.maxSampleCredits,
       timeoutMs: config.sampleTimeoutMinutes * 60_000,
     },
+    say: phraserFor(deps.surface ?? 'action'),
   };
   const [b, e, c] = await Promise.allSettled([
     balance,
@@ -168,15 +195,24 @@ async function decidedReport(
   provider: Provider,
   parts: DecidedParts,
   notices: string[],
+  base: BaseLookup | undefined,
 ): Promise<Report> {
-  const gate: Decision = decide(parts.projection, parts.balance, {
-    budget: config.budget,
-    reserve: config.reserve,
-    warnThreshold: config.warnThreshold,
-  });
+  const comparison = base
+    ? compareWithBase(base, figuresOf(parts.projection, parts.estimated.estimate)!, parts)
+    : null;
+  const gate: Decision = limitIncrease(
+    decide(parts.projection, parts.balance, {
+      budget: config.budget,
+      reserve: config.reserve,
+      warnThreshold: config.warnThreshold,
+    }),
+    comparison?.result ?? null,
+    config.failOnIncrease,
+    parts.balance.unit,
+  );
   // `decide` already names a low-confidence bound among its reasons.
   const reasons = [...gate.reasons, ...notices];
-  const decided = { ...parts, gate, decision: gate.decision, reasons };
+  const decided = { ...parts, gate, decision: gate.decision, reasons, comparison };
   if (!config.runBatch) return buildReport(decided);
   const launch = await launchBatch(provider, {
     config,

@@ -14,6 +14,8 @@ export type BatchData = { kind: string } & Record<string, unknown>;
 /** What history and metrics look at. */
 export interface WindowPlan {
   windowDays: number;
+  /** Writes an input as the surface takes it (`estimate-from: sample`, `--estimate-from sample`), for messages. */
+  say?: (input: string, value?: string) => string;
 }
 
 /** What a sample runs and the bounds it runs within. */
@@ -69,6 +71,11 @@ export interface BatchGuard {
 export interface Provider {
   /** Names the batch's workflow or scope in reports and metric labels. */
   readonly subject: string;
+  /**
+   * The subject's human name (a workflow's name), for reports only: looked up beside the
+   * decision's reads, never waited for; resolves null when unknown and never rejects.
+   */
+  subjectName?(signal: AbortSignal): Promise<string | null>;
   readBalance(): Promise<BalanceReport>;
   /** Observations of recent real work (finished runs, billed requests); may hold none. */
   history?(plan: WindowPlan): Promise<EstimateOutcome>;

@@ -21,8 +21,11 @@ export interface ProviderEntry {
   tokenKind: string;
   /** The estimate sources it can serve; `estimate-from` naming another one is a config error. */
   sources: readonly EstimateSource[];
-  /** How a user gives it something to sample, for guidance when `auto` has nothing to go on. */
-  sampleHint: string;
+  /**
+   * How a user gives it something to sample, for guidance when `auto` has nothing to go on;
+   * `say` writes an input the way the surface takes it (`sample-records`, `--sample-records`).
+   */
+  sampleHint(say: (input: string, value?: string) => string): string;
   /**
    * True when its sample runs the records the gate hands it (`sample-records`, or those drawn from
    * `records-file`); false when it samples on its own (Venice's `sample-command`).
@@ -32,6 +35,11 @@ export interface ProviderEntry {
   launches: boolean;
   /** Provider-specific rules on the settings; throws a `ConfigError` naming the input. */
   checkSettings(settings: ProviderSettings): void;
+  /**
+   * The subject's human name read from an estimate (Venice: the models its SKUs bill), for
+   * providers that name it that way rather than by a look-up (`Provider.subjectName`).
+   */
+  subjectNameOf?(estimate: Estimate): string | null;
   /** The cost levers its estimate supports. */
   advise(estimate: Estimate): Advice[];
   create(settings: ProviderSettings & { apiUrl: string }, context: ProviderContext): Provider;

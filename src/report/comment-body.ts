@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { displayNumber, displayPercent, plainNumber } from './number.js';
+import { displayAmount, displayPercent, plainNumber } from './number.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
-import type { Report } from './report.js';
+import { type Report, reportOutputs } from './report.js';
 
 /** GitHub refuses an issue comment body over this many characters (422). */
 export const COMMENT_LIMIT = 65_536;
@@ -58,34 +58,19 @@ export function changeLine(
   if (before === 0) return now === 0 ? '_Projected cost unchanged since the last run._' : undefined;
   const delta = (now - before) / before;
   if (Math.abs(delta) < 0.0005)
-    return `_Projected cost unchanged since the last run (${displayNumber(now)})._`;
+    return `_Projected cost unchanged since the last run (${displayAmount(now)})._`;
   const sign = delta > 0 ? '+' : '−';
-  return `_Projected ${sign}${displayPercent(Math.abs(delta))} since the last run (${displayNumber(before)} → ${displayNumber(now)})._`;
+  return `_Projected ${sign}${displayPercent(Math.abs(delta))} since the last run (${displayAmount(before)} → ${displayAmount(now)})._`;
 }
 
-/** The raw figures, and (when given) links to this run and its artifact. */
-function rawFigures(
-  report: Report,
-  links: { runUrl?: string | null; artifactUrl?: string | undefined },
-): string {
-  const p = report.projection;
-  const g = report.gate;
-  const figures = {
-    decision: report.decision,
+/** The step outputs' figures, as a reviewer can copy them; the same values the step sets. */
+function rawFigures(report: Report): string {
+  const outputs = reportOutputs(report, { reportJson: '' });
+  const figures: Record<string, string | number | null> = {
+    decision: outputs.decision ?? '',
     'record-count': report.recordCount,
-    'credits-per-record': plainNumber(p?.perRecord),
-    'projected-credits': plainNumber(p?.projected),
-    'projected-credits-upper': plainNumber(p?.upper),
-    'remaining-credits': plainNumber(report.balance?.remaining),
-    'limit-credits': plainNumber(g?.limit),
-    'headroom-credits': plainNumber(g?.headroom),
-    'estimate-source': report.basis?.source ?? '',
-    'sample-size-used': report.basis?.n ?? '',
   };
-  const linkLines = [
-    links.runUrl ? `[Workflow run](${links.runUrl})` : '',
-    links.artifactUrl ? `[Report artifact](${links.artifactUrl})` : '',
-  ].filter((l) => l !== '');
+  for (const name of RAW_FIGURES) figures[name] = outputs[name] ?? '';
   return [
     '<details><summary>Raw figures</summary>',
     '',
@@ -93,18 +78,29 @@ function rawFigures(
     JSON.stringify(figures, null, 2),
     '```',
     '',
-    ...(linkLines.length > 0 ? [linkLines.join(' · '), ''] : []),
     '</details>',
   ].join('\n');
 }
+
+/** The outputs the raw figures show, in this order. */
+const RAW_FIGURES = [
+  'credits-per-record',
+  'projected-credits',
+  'projected-credits-upper',
+  'remaining-credits',
+  'limit-credits',
+  'headroom-credits',
+  'estimate-source',
+  'sample-size-used',
+] as const;
 
 /** The comment's content without what belongs to this run only, hashed for the marker. */
 function digestOf(report: Report, options: MarkdownOptions): string {
   const stable = renderMarkdown(report, {
     ...options,
     change: undefined,
-    details: rawFigures(report, {}),
     timeless: true,
+    withoutRunReferences: true,
   });
   return createHash('sha256').update(stable).digest('hex').slice(0, 16);
 }
@@ -122,23 +118,27 @@ function commentBody(report: Report, tag: string, options: MarkdownOptions): str
 }
 
 /**
- * The PR comment: marker, report, change since the last run, raw figures and links. When it
- * would pass GitHub's limit, breakdown tables are shortened (and say so), never cut mid-table.
- * The footer has no time: the marker keeps it, and `sameContent` compares without it.
+ * The PR comment: marker, report, change since the last run, raw figures; the footer links the
+ * run, its commit and the report artifact. When it would pass GitHub's limit, the breakdown is
+ * shortened (and says so), never cut mid-table. The footer has no time: the marker keeps it,
+ * and `sameContent` compares without it.
  */
 export function renderComment(
   report: Report,
   options: { tag: string; previous?: CommentMarker | undefined; artifactUrl?: string | undefined },
 ): string {
-  const links = { runUrl: report.run.runUrl, artifactUrl: options.artifactUrl };
-  const md = { change: changeLine(report, options.previous), details: rawFigures(report, links) };
+  const md: MarkdownOptions = {
+    change: changeLine(report, options.previous),
+    details: rawFigures(report),
+    artifactUrl: options.artifactUrl,
+  };
   for (const maxBreakdownLines of [25, 10, 3, 0]) {
     const body = commentBody(report, options.tag, { ...md, maxBreakdownLines });
     if (body.length <= COMMENT_LIMIT) return body;
   }
   // Only a pathological report (thousands of reasons) gets here: keep the verdict, drop the rest.
   const short = { ...report, estimate: null, advice: [], reasons: report.reasons.slice(0, 5) };
-  return commentBody(short, options.tag, { change: md.change });
+  return commentBody(short, options.tag, { change: md.change, artifactUrl: options.artifactUrl });
 }
 
 /**

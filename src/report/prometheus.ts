@@ -1,4 +1,3 @@
-import { Gauge, Registry } from 'prom-client';
 import { unitSlug } from './number.js';
 import type { Report } from './report.js';
 
@@ -86,6 +85,11 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
  * escaped by a library that knows the format. No timestamps (the collector rejects them).
  */
 export async function renderPrometheus(report: Report): Promise<string> {
+  // Loaded on first use: prom-client (with @opentelemetry/api) costs ~20 ms of start-up
+  // (README "Performance"), and a gate refused for a bad input never renders metrics.
+  // prom-client is CommonJS: its exports object is the namespace's `default`, in Node and in
+  // the bundle's lazy chunk alike (the bundle's chunk has no named exports).
+  const { Gauge, Registry } = (await import('prom-client')).default;
   const registry = new Registry();
   const labels = { workflow: report.subject, provider: report.provider, tag: report.tag };
   const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];

@@ -6,6 +6,7 @@ import { observationCost, type Observation } from '../engine/observation.js';
 import type { Projection } from '../engine/project.js';
 import type { Receipt } from '../engine/receipt.js';
 import { CLIENT_NAME, VERSION } from '../shared/version.js';
+import type { ReportComparison } from './comparison.js';
 import { plainNumber } from './number.js';
 import { type AnnotationKind, outcomeOf } from './outcome.js';
 
@@ -66,6 +67,8 @@ export interface Report {
   observations: ObservationRow[];
   /** What a batch launched by `run-batch` cost against the estimate. */
   receipt: Receipt | null;
+  /** Previous / New / Diff against the base branch's report (`compare-to`); null when not asked. */
+  comparison: ReportComparison | null;
 }
 
 /** The settings that shaped the answer; copied into the report so it explains itself. */
@@ -107,6 +110,7 @@ export interface ReportParts {
   advice?: Advice[];
   observations?: Observation[];
   receipt?: Receipt | null;
+  comparison?: ReportComparison | null;
 }
 
 const OUTCOME_OF_ANNOTATION: Record<AnnotationKind, Report['outcome']> = {
@@ -160,6 +164,7 @@ export function buildReport(parts: ReportParts): Report {
     advice: parts.advice ?? [],
     observations: (parts.observations ?? []).map(observationRow),
     receipt: parts.receipt ?? null,
+    comparison: parts.comparison ?? null,
   };
   report.outcome = OUTCOME_OF_ANNOTATION[outcomeOf(report).annotation.kind];
   return report;
@@ -193,7 +198,8 @@ export function reportOutputs(
     'limit-credits': plainNumber(g?.limit),
     'headroom-credits': plainNumber(g?.headroom),
     'estimate-source': report.basis?.source ?? '',
-    'sample-size-used': report.basis ? String(report.basis.n) : '',
+    // Records a sample ran; a history or metrics estimate ran none (its n is in the report).
+    'sample-size-used': report.basis?.source === 'sample' ? String(report.basis.n) : '',
     'report-json': paths.reportJson,
     'batch-uuid': report.receipt?.batchUuid ?? '',
     'actual-credits':
@@ -203,5 +209,16 @@ export function reportOutputs(
         ? 'running'
         : report.receipt.status
       : '',
+    ...comparisonOutputs(report.comparison),
+  };
+}
+
+/** `base-projected-credits`, `diff-credits`, `diff-percent`: '' when nothing was compared. */
+function comparisonOutputs(comparison: ReportComparison | null): Record<string, string> {
+  const p = comparison?.result?.projected;
+  return {
+    'base-projected-credits': plainNumber(p?.previous),
+    'diff-credits': plainNumber(p?.diff),
+    'diff-percent': plainNumber(p?.percent, 2),
   };
 }

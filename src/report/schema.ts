@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Report } from './report.js';
 
 // The JSON report's schema. `schema/report.schema.json` is generated from it (a test keeps the
@@ -9,6 +9,8 @@ import type { Report } from './report.js';
 const num = z.number();
 const maybe = z.number().nullable();
 
+const change = z.object({ previous: num, current: num, diff: num, percent: maybe });
+
 const breakdownLine = z.object({
   key: z.string(),
   kind: z.string(),
@@ -17,6 +19,8 @@ const breakdownLine = z.object({
   total: num,
   billedShare: maybe,
   share: num,
+  // Node lines only, when all the node's parts ran one action.
+  action: z.string().optional(),
 });
 
 export const reportSchema = z
@@ -180,6 +184,32 @@ export const reportSchema = z
         explanations: z.array(z.string()),
       })
       .nullable(),
+    // Optional: reports written before the base comparison have none.
+    comparison: z
+      .object({
+        ref: z.string(),
+        run: z
+          .object({
+            id: z.string().nullable(),
+            url: z.string().nullable(),
+            sha: z.string().nullable(),
+            time: z.string().nullable(),
+          })
+          .nullable(),
+        note: z.string().nullable(),
+        result: z
+          .object({
+            projected: change,
+            upper: change,
+            perRecord: change,
+            recordCount: change,
+            node: z.object({ key: z.string(), diff: num }).nullable(),
+            moved: z.string(),
+          })
+          .nullable(),
+      })
+      .nullable()
+      .optional(),
   })
   .meta({
     $id: 'https://github.com/acme/batch-cost-gate/schema/report.schema.json',

@@ -6,6 +6,7 @@ import {
   footerParts,
   type Line,
   reportBlocks,
+  runReferences,
   type Span,
   withoutControls,
 } from './document.js';
@@ -77,9 +78,34 @@ function block(b: Block): string {
   }
 }
 
+export interface TextOptions {
+  /** Colour the headline by outcome with ANSI codes; only for a terminal, never under NO_COLOR. */
+  color?: boolean;
+}
+
+// Our own escape sequences, added after every other text was stripped of control characters.
+const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', bold: '\u001b[1m' };
+const RESET = '\u001b[0m';
+
+/** The headline in the colour of its outcome: red for a failed job, yellow for a warning. */
+function colored(report: Report, title: string): string {
+  const colour =
+    report.outcome === 'fail' ? ANSI.red : report.outcome === 'none' ? ANSI.green : ANSI.yellow;
+  return `${ANSI.bold}${colour}${title}${RESET}`;
+}
+
+/** The run's references and the tool, as the last line. */
+function footer(report: Report): string {
+  const refs = runReferences(report);
+  const parts = footerParts(report).map(terminalSafe);
+  if (refs.sha) parts.push(`commit ${refs.sha}`);
+  if (refs.runUrl) parts.push(refs.runUrl);
+  return parts.join(' · ');
+}
+
 /** The report as plain terminal text: what the CLI prints by default (`--format text`). */
-export function renderText(report: Report): string {
-  const parts = reportBlocks(report).map(block);
-  parts.push(footerParts(report).map(terminalSafe).join(' · '));
-  return `${parts.join('\n\n')}\n`;
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const [title, ...rest] = reportBlocks(report).map(block);
+  const head = options.color ? colored(report, title ?? '') : (title ?? '');
+  return `${[head, ...rest, footer(report)].join('\n\n')}\n`;
 }

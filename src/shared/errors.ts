@@ -26,10 +26,13 @@ export class GateError extends Error {
 /** A setting that cannot be used; `input` is the action input (kebab-case) at fault. */
 export class ConfigError extends GateError {
   readonly input: string;
+  /** What is wrong, without the input's name: the CLI names the input as a `--flag`. */
+  readonly problem: string;
   constructor(input: string, message: string) {
     super('config', `Input '${input}': ${message}`);
     this.name = 'ConfigError';
     this.input = input;
+    this.problem = message;
   }
 }
 

@@ -152,6 +152,14 @@ const cases: [string, () => Pair][] = [
       return { ours: () => ours.previewBatch(p), sdk: () => sdk.orchestration.batch.preview(p) };
     },
   ],
+  [
+    '16 GET orchestration/plays/list',
+    () => ({ ours: () => ours.listPlays(), sdk: () => sdk.orchestration.play.list() }),
+  ],
+  [
+    '16 GET orchestration/tools/list',
+    () => ({ ours: () => ours.listTools(), sdk: () => sdk.orchestration.tool.all() }),
+  ],
 ];
 
 /** Endpoints only the SDK calls here: the emulator must answer them as the SDK expects. */
@@ -166,8 +174,10 @@ const sdkOnly: [string, () => Promise<unknown>][] = [
     () => sdk.orchestration.run.cancel({ workflowUuid: WF, uuids: [runUuid] }),
   ],
   ['15 GET orchestration/workflows/list', () => sdk.orchestration.workflow.all()],
-  ['16 GET orchestration/plays/list', () => sdk.orchestration.play.list()],
-  ['16 GET orchestration/tools/list', () => sdk.orchestration.tool.all()],
+  [
+    '16 GET orchestration/plays/list, filtered',
+    () => sdk.orchestration.play.list({ isEnabled: true, scheduleType: 'cron' }),
+  ],
   [
     '17 GET workspaceManagement/workspaces/current',
     () => sdk.workspaceManagement.workspace.getCurrent(),

@@ -63,6 +63,10 @@ describe('report artifact (real @actions/artifact, Azurite, results-service emul
     const stored = backend.artifacts.find((a) => a.name === 'cost-gate-report');
     expect(stored?.finalized).toBe(true);
     expect(result.outputs['artifact-id']).toBe(String(stored!.id));
+    // The job summary's footer links the artifact it was uploaded as.
+    expect(result.summary).toMatch(
+      new RegExp(`\\[Report artifact\\]\\(https://[^)]*/artifacts/${stored!.id}\\)`),
+    );
     expect(stored!.expiresAt).not.toBeNull();
     const zip = await backend.download('cost-gate-report');
     expect(zip.length, 'zip size').toBe(Number(stored!.size));
@@ -70,6 +74,7 @@ describe('report artifact (real @actions/artifact, Azurite, results-service emul
     expect(Object.keys(files).sort()).toEqual([
       'metrics.prom',
       'observations.csv',
+      'report.html',
       'report.json',
       'report.md',
     ]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +8,10 @@ import {
   type VeniceEmulator,
 } from '../emulators/venice/server.js';
 import { ROOT, runAction } from '../support/run-action.js';
+
+/** The report the run wrote (its path is the report-json output). */
+const reportOf = (result: { outputs: Record<string, string> }) =>
+  JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { basis: { n: number } };
 
 let emu: VeniceEmulator | undefined;
 afterEach(async () => {
@@ -42,7 +47,8 @@ describe('provider venice (bundled action)', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(result.outputs.decision).toBe('pass');
     expect(result.outputs['estimate-source']).toBe('history');
-    expect(result.outputs['sample-size-used']).toBe(String(n));
+    expect(result.outputs['sample-size-used']).toBe('');
+    expect(reportOf(result).basis.n).toBe(n);
     expect(Number(result.outputs['credits-per-record'])).toBeCloseTo(2 * mean, 4);
     expect(Number(result.outputs['remaining-credits'])).toBe(125.5);
     expect(result.summary).toContain('Cost by SKU');
@@ -102,7 +108,7 @@ describe('provider venice (bundled action)', () => {
     const result = await runAction({ inputs: venice(emu.url, { 'record-count': '10' }) });
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout.match(/answered 410/g)).toHaveLength(1);
-    expect(result.outputs['sample-size-used']).toBe('100');
+    expect(reportOf(result).basis.n).toBe(100);
   });
 
   it('an INFERENCE key gets told an ADMIN key is needed', async () => {
@@ -123,7 +129,7 @@ describe('provider venice (bundled action)', () => {
       env: { NODE_OPTIONS: '--max-old-space-size=96' },
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.outputs['sample-size-used']).toBe('25000');
+    expect(reportOf(result).basis.n).toBe(25_000);
     expect(emu.requests.filter((r) => r.route === 'usage-history')).toHaveLength(50);
   }, 60_000);
 });

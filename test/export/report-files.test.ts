@@ -26,12 +26,13 @@ const summary = join(work, 'summary.md');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('writeReportFiles', () => {
-  it('writes the four files whole and leaves no temporary file', async () => {
+  it('writes the five files whole and leaves no temporary file', async () => {
     const dir = join(work, 'ok', 'nested');
     const files = await writeReportFiles(fixedReport(10, 100), dir);
     expect(readdirSync(dir).sort()).toEqual([
       'metrics.prom',
       'observations.csv',
+      'report.html',
       'report.json',
       'report.md',
     ]);

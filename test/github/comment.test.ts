@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOctokit, upsertComment } from '../../src/github/comment.js';
 import type { Log } from '../../src/shared/log.js';
 import {
@@ -207,6 +207,56 @@ describe('upsertComment against the GitHub emulator', () => {
     expect(result.action).toBe('created');
     expect(gh.comments.map((c) => c.user.login)).toEqual(['mallory', 'release-bot']);
   });
+
+  it('orders runs by instant, not by text (…:00Z is before …:00.500Z)', async () => {
+    gh.seed(3, [body('2026-11-22T00:00:00Z', 'earlier run')], {
+      login: 'github-actions[bot]',
+      type: 'Bot',
+    });
+    const result = await call(
+      GITHUB_TOKEN,
+      () => body('2026-11-22T00:00:00.500Z', 'later'),
+      '2026-11-22T00:00:00.500Z',
+    );
+    expect(result.action).toBe('updated');
+    expect(gh.comments[0]!.body).toContain('later');
+  });
+
+  it('aborts at the interrupt signal without retrying, a warning not a throw', async () => {
+    gh.inject('comments-list', { kind: 'hang' });
+    const interrupt = new AbortController();
+    const pending = upsertComment({
+      octokit: createOctokit(GITHUB_TOKEN, log, { signal: interrupt.signal }),
+      target: { owner: 'acme', repo: 'leads', issue: 3 },
+      policy: { comment: 'always', commentMode: 'update' },
+      tag: 'wf',
+      decision: 'fail',
+      time: new Date().toISOString(),
+      render: () => 'x',
+      log,
+    });
+    await vi.waitUntil(() => gh.requests.some((r) => r.route === 'comments-list'));
+    interrupt.abort();
+    expect((await pending).action).toBe('failed');
+    expect(gh.requests.filter((r) => r.route === 'comments-list')).toHaveLength(1);
+  });
+
+  it('gives each request a deadline: a hung one is cut and retried', async () => {
+    gh.inject('comments-list', { kind: 'hang' }, 1);
+    const result = await upsertComment({
+      octokit: createOctokit(GITHUB_TOKEN, log, { timeoutMs: 200 }),
+      target: { owner: 'acme', repo: 'leads', issue: 3 },
+      policy: { comment: 'always', commentMode: 'update' },
+      tag: 'wf',
+      decision: 'fail',
+      time: new Date().toISOString(),
+      render: () => body(new Date().toISOString(), 'after a hang'),
+      log,
+    });
+    expect(result.action).toBe('created');
+    expect(gh.requests.filter((r) => r.route === 'comments-list')).toHaveLength(2);
+    // Octokit's retry waits a second before the second attempt: room on a loaded machine.
+  }, 15_000);
 
   it('turns an unknown token into a warning, never a throw', async () => {
     const warnings: string[] = [];

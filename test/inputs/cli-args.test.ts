@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseArgs, type RegistryHelp } from '../../src/inputs/cli-args.js';
+import { closestFlag, helpText, parseArgs, type RegistryHelp } from '../../src/inputs/cli-args.js';
 import { CLI_INPUT_NAMES, INPUT_NAMES, INPUT_ROWS } from '../../src/inputs/inputs.js';
 import { ConfigError } from '../../src/shared/errors.js';
 
@@ -56,6 +56,37 @@ describe('parseArgs', () => {
   it('refuses an unknown flag and a bare argument, naming them', () => {
     expect(usageError(['--record-cuont', '5']).message).toMatch(/not a flag.*--help/);
     expect(usageError(['record-count']).input).toBe('record-count');
+  });
+
+  it.each([
+    ['history-windw-days', 'history-window-days'],
+    ['history-window-day', 'history-window-days'],
+    ['record-cuont', 'record-count'],
+    ['Budget', 'budget'],
+    ['fromat', 'format'],
+    ['quite', 'quiet'],
+    ['workflow-id', 'workflow-uuid'],
+  ])('asks "did you mean" for --%s: --%s', (typed, meant) => {
+    expect(closestFlag(typed)).toBe(meant);
+    expect(usageError([`--${typed}`, '5']).problem).toBe(
+      `is not a flag of batch-cost-gate; did you mean --${meant}? (see --help)`,
+    );
+  });
+
+  it('asks "did you mean" for a mistyped switch given alone or before another flag', () => {
+    for (const argv of [['--quite'], ['--quite', '--record-count', '5']]) {
+      expect(usageError(argv).problem).toBe(
+        'is not a flag of batch-cost-gate; did you mean --quiet? (see --help)',
+      );
+    }
+  });
+
+  it('suggests nothing for a word that is no slip of any flag', () => {
+    expect(closestFlag('colour')).toBeUndefined();
+    expect(closestFlag('x')).toBeUndefined();
+    expect(usageError(['--something-else', '5']).problem).toBe(
+      'is not a flag of batch-cost-gate; see --help',
+    );
   });
 
   it('refuses every action-only input as a flag, saying it is the action’s', () => {

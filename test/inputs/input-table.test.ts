@@ -65,6 +65,9 @@ describe('the input table', () => {
       'artifact-name',
       'retention-days',
       'report-dir',
+      'compare-to',
+      'fail-on-increase',
+      'mode',
     ]);
   });
 });

@@ -65,3 +65,62 @@ describe('hostile API text in every format', () => {
     expect(parsed.reasons.at(-1)).toContain(API_MESSAGE);
   });
 });
+
+// `mode: comment` renders another run's report.json: every string in it is the artifact's, not
+// ours, including those the gate itself would have written (review of issue 19).
+const EVIL = '<img src=x onerror=alert(1)> @octocat [x](http://evil)';
+
+/** A report whose every free-text field of the report.json is hostile. */
+function tamperedReport(): Report {
+  const base = fixedReport(1000, 38_000);
+  return {
+    ...base,
+    basis: { ...base.basis!, source: 'metrics', from: EVIL, to: EVIL },
+    projection: { ...base.projection!, method: EVIL, lowConfidence: EVIL },
+    advice: [{ lever: 'x', title: EVIL, detail: 'detail' }],
+    balance: { ...base.balance!, details: [{ label: EVIL, value: 'v' }] },
+  };
+}
+
+function expectInert(md: string): void {
+  const text = live(md.replace(/^<!-- batch-cost-gate[^\n]*-->$/m, ''));
+  expect(text).not.toContain('<img');
+  expect(text).not.toMatch(/(^|[^\w])@octocat/);
+  expect(text).not.toContain('](http://evil)');
+}
+
+describe("a tampered report's own words", () => {
+  it('escapes the method, low-confidence note, advice titles, balance labels and dates', () => {
+    const report = tamperedReport();
+    for (const md of [renderMarkdown(report), renderComment(report, { tag: 't' })]) {
+      expectInert(md);
+    }
+  });
+
+  it("escapes the gate's reasons when there is no projection", () => {
+    const base = fixedReport(1000, 38_000);
+    const report: Report = {
+      ...base,
+      projection: null,
+      gate: { ...base.gate!, reasons: [EVIL] },
+      reasons: [EVIL],
+    };
+    const md = renderMarkdown(report);
+    expect(md).toContain('&lt;img');
+    expectInert(md);
+  });
+
+  it('escapes column titles and details summaries, which name the vocabulary', () => {
+    const base = fixedReport(1000, 38_000);
+    const report = { ...base, vocabulary: { ...base.vocabulary, unit: EVIL, part: EVIL } };
+    const md = renderMarkdown(report);
+    const titles = md
+      .split('\n')
+      .filter((l) => l.startsWith('<details><summary>') || /^\| .*\|$/.test(l));
+    expect(titles.some((l) => l.includes('&lt;img'))).toBe(true);
+    for (const l of titles) {
+      expect(l).not.toContain('<img');
+      expect(l).not.toMatch(/(^|[^\w])@octocat/);
+    }
+  });
+});

@@ -7,24 +7,30 @@ import { fixedReport, veniceReport } from '../support/report-fixtures.js';
 
 describe('Markdown report', () => {
   it.each([
-    ['pass', 1000, 38_000],
-    ['warn', 1000, 2_600],
-    ['fail', 1000, 2_000],
-  ] as const)('renders the %s summary', (decision, records, remaining) => {
-    const report = fixedReport(records, remaining);
+    ['pass', 1000, 38_000, 'Enrich inbound leads'],
+    // No name looked up: the headline falls back to the workflow's id.
+    ['warn', 1000, 2_600, null],
+    ['fail', 1000, 2_000, 'Enrich inbound leads'],
+  ] as const)('renders the %s summary', (decision, records, remaining, subjectName) => {
+    const report = fixedReport(records, remaining, { subjectName });
     expect(report.decision).toBe(decision);
-    expectGolden(`summary-${decision}.md`, renderMarkdown(report));
+    const md = renderMarkdown(report);
+    expectGolden(`summary-${decision}.md`, md);
+    expect(md.split('\n')[0]).toContain(subjectName ?? '`wf-golden`');
   });
 
   it('renders a Venice summary in USD and SKUs, without executions', () => {
     const report = veniceReport(5000, 25);
     const md = renderMarkdown(report);
     expectGolden('summary-venice.md', md);
-    expect(md).toContain('### Cost by SKU');
-    expect(md).toContain('| SKU | kind | USD / record | share |');
-    expect(md).toMatch(/12 billed requests of scope `all inference` in the last 30 days/);
-    // Six decimals: a USD cost per request rounds to nothing at four.
-    expect(md).toMatch(/Projected \(5,000 records × 0\.\d{6}\)/);
+    expect(md).toContain('<details><summary>Cost by SKU</summary>');
+    // One kind of line (SKUs): no kind column, and no executions column.
+    expect(md).toContain('| SKU | USD / record | share |');
+    expect(md).toMatch(
+      /12 billed requests of “llama-3\.3-70b” \(scope `all inference`\) in the last 30 days/,
+    );
+    // Enough digits that 5,000 × the shown figure is the shown total (four would give 10.00).
+    expect(md).toContain('| Projected (5,000 records × 0.002115) | 10.58 |');
     expect(md).not.toMatch(/credits|execution|node/i);
   });
 
@@ -47,7 +53,7 @@ describe('Markdown report', () => {
     expect(report.decision).toBe('pass');
     const md = renderMarkdown(report);
     expect(md.split('\n')[0]).toBe(
-      '## 🛑 Batch cost gate: **stopped at hard cap** — projected 2,248.33 of 38,000.00 credits',
+      '## 🛑 Batch cost gate: **stopped at hard cap** — Enrich inbound leads: projected 2,248.33 of 38,000.00 credits',
     );
     expect(md).not.toContain('✅');
     expect(md).toContain('**cancelled at the hard cap of 50.00 credits**');
@@ -71,11 +77,11 @@ describe('Markdown report', () => {
       maximumFractionDigits: 2,
     });
     expect(renderMarkdown(held)).toContain(
-      `**Upper bound held**: the 1000 records run cost no more than its ${upper} credits.`,
+      `**Upper bound held**: the 1,000 records run cost no more than its ${upper} credits.`,
     );
     const over = fixedReport(1000, 38_000, { batch: { ...batch, actual: 5_000 } });
     expect(renderMarkdown(over)).toContain(
-      `**Upper bound did not hold**: the 1000 records run cost more than its ${upper} credits.`,
+      `**Upper bound did not hold**: the 1,000 records run cost more than its ${upper} credits.`,
     );
     const none = fixedReport(1000, 38_000, { batch: { ...batch, executedRuns: 0, actual: 0 } });
     expect(renderMarkdown(none)).toContain('Upper bound: not checked, no record ran.');
@@ -83,8 +89,8 @@ describe('Markdown report', () => {
 
   it('leaves the time out of the footer when asked (the comment compares bodies without it)', () => {
     const report = fixedReport(1000, 38_000);
-    expect(renderMarkdown(report)).toContain(report.run.time);
-    expect(renderMarkdown(report, { timeless: true })).not.toContain(report.run.time);
+    expect(renderMarkdown(report)).toContain('22 Nov 2026, 00:00 UTC</sub>');
+    expect(renderMarkdown(report, { timeless: true })).not.toContain('22 Nov 2026');
   });
 
   it('renders hostile node slugs inert', () => {
@@ -93,7 +99,7 @@ describe('Markdown report', () => {
     const outsideCode = md.replace(/`[^`]*`/g, '');
     expect(outsideCode).not.toContain('<img');
     expect(outsideCode).not.toContain('@org');
-    expect(outsideCode).not.toContain('](http');
+    expect(outsideCode).not.toContain('](http://evil');
     expect(md).toContain(code(slug));
     // Markdown is printed to terminals too (`--format markdown`): no escape sequence gets through.
     const escape = renderMarkdown(fixedReport(10, 1000, { slug: 'a\u001b[2Jb\u009bc' }));
@@ -104,7 +110,12 @@ describe('Markdown report', () => {
 
   it('draws the budget bar with the upper bound', () => {
     expect(budgetBar(50, 75, 100, 'credits')).toBe(
-      '`▓▓▓▓▓▓▓▓▓▓▒▒▒▒▒░░░░░` 50% of the limit (upper bound 75%)',
+      '`██████████▒▒▒▒▒░░░░░` █ projected 50% of the limit · ▒ upper bound 75% of the limit',
+    );
+    // Anything projected fills a cell; past ten times the limit, words rather than percent.
+    expect(budgetBar(1, 1, 1000, 'credits')).toMatch(/^`█░{19}`/);
+    expect(budgetBar(20_000, 30_000, 100, 'credits')).toContain(
+      '█ projected > 10× the limit · ▒ upper bound > 10× the limit',
     );
     expect(budgetBar(5, 5, 0, 'USD')).toContain('no USD within the limit');
   });
@@ -128,8 +139,11 @@ describe('numbers', () => {
       [
         'actual-credits',
         'batch-status',
+        'base-projected-credits',
         'batch-uuid',
         'credits-per-record',
+        'diff-credits',
+        'diff-percent',
         'decision',
         'estimate-source',
         'headroom-credits',

@@ -29,12 +29,12 @@ describe('terminal text report', () => {
   it('says what the Markdown says, line for line of the basis and advice', () => {
     const report = fixedReport(1000, 2_000);
     const text = renderText(report);
-    for (const reason of report.reasons) expect(text).toContain(reason);
+    const md = renderMarkdown(report);
+    for (const quoted of md.split('\n').filter((l) => l.startsWith('> ')))
+      expect(text).toContain(quoted.slice(2));
     for (const a of report.advice) expect(text).toContain(`- ${a.title} — ${a.detail}`);
     const nodes = /^(\| `)?(find_email|score_lead|start|end)`? /;
-    const mdRows = renderMarkdown(report)
-      .split('\n')
-      .filter((l) => nodes.test(l));
+    const mdRows = md.split('\n').filter((l) => nodes.test(l));
     const textRows = text.split('\n').filter((l) => nodes.test(l));
     expect(textRows).toHaveLength(4);
     expect(mdRows).toHaveLength(4);
@@ -47,7 +47,25 @@ describe('terminal text report', () => {
     expect(rows[1]).toMatch(/^-+( +-+)+$/);
     // Every row of the table ends its share column at the same place.
     expect(new Set(rows.map((r) => r.length)).size).toBe(1);
-    expect(rows[2]).toMatch(/^find_email +connector +1\.3433 +1\.00 +59\.7%$/);
+    expect(rows[2]).toMatch(/^find_email +hunter\.findEmail +connector +1\.3433 +1\.00 +59\.7%$/);
+  });
+
+  it('colours the headline only when asked (a TTY without NO_COLOR), and only the headline', () => {
+    // ANSI escapes are exactly what this test looks for.
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[[0-9;]*m/g;
+    const fail = fixedReport(1000, 2_000);
+    expect(renderText(fail)).not.toMatch(ansi);
+    expect(renderText(fail, { color: false })).not.toMatch(ansi);
+    const coloured = renderText(fail, { color: true });
+    const [headline, ...rest] = coloured.split('\n');
+    expect(headline).toBe(
+      '\u001b[1m\u001b[31m❌ Batch cost gate: fail — Enrich inbound leads: projected 2,248.33 of 2,000.00 credits\u001b[0m',
+    );
+    expect(rest.join('\n')).not.toMatch(ansi);
+    expect(coloured.replace(ansi, '')).toBe(renderText(fail));
+    expect(renderText(fixedReport(1000, 38_000), { color: true })).toContain('\u001b[32m✅');
+    expect(renderText(fixedReport(1000, 2_600), { color: true })).toContain('\u001b[33m⚠️');
   });
 
   it('cannot drive the terminal with text from an API', () => {

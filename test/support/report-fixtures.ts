@@ -122,6 +122,10 @@ const IN_WINDOW = 'in the window (min-history-runs 10)';
 export interface FixtureOptions {
   budget?: string;
   slug?: string;
+  /** Credits that must remain after the batch (the `reserve` input). */
+  reserve?: number;
+  /** The workflow's name as Cargo lists it; null when it could not be looked up. */
+  subjectName?: string | null;
   /** What a batch launched by `run-batch` did (the receipt is built from it). */
   batch?: Omit<BatchOutcome, 'hardCap'> & { hardCap?: number };
 }
@@ -135,6 +139,7 @@ export function fixedReport(
   const settings: ReportSettings = {
     ...DEFAULT_SETTINGS,
     ...(options.budget ? { budget: Number(options.budget) } : {}),
+    ...(options.reserve ? { reserve: options.reserve } : {}),
   };
   const observations = fixedObservations(options.slug);
   const estimate = estimateFromObservations('history', observations);
@@ -173,6 +178,7 @@ export function fixedReport(
     vocabulary: CARGO_WORDS,
     run: FIXED_RUN,
     subject: 'wf-golden',
+    subjectName: options.subjectName === undefined ? 'Enrich inbound leads' : options.subjectName,
     tag: 'wf-golden',
     recordCount: records,
     decision: gate.decision,
@@ -215,6 +221,7 @@ export function veniceReport(records: number, remaining: number): Report {
     vocabulary: VENICE_WORDS,
     run: FIXED_RUN,
     subject: 'all inference',
+    subjectName: 'llama-3.3-70b',
     tag: 'venice',
     recordCount: records,
     decision: gate.decision,

@@ -32,7 +32,9 @@ const cheaperModel: Lever = (estimate) => {
   return {
     lever: 'cheaper-model',
     title: 'Use a cheaper model',
-    detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model (e.g. gpt-4o-mini instead of gpt-4o) cuts AI nodes the most.`,
+    // Cargo's run data names the integration, not the model it was set to: naming a model here
+    // would be a guess.
+    detail: `“${ai.key}” is ${pct(ai.share)} of the cost per record (${credits(ai.total)} credits); a smaller model in its settings cuts AI nodes the most.`,
   };
 };
 

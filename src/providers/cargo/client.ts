@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from '../../http/client.js';
@@ -15,7 +14,6 @@ export interface CargoClientOptions {
   sleep?: HttpClientOptions['sleep'];
   random?: () => number;
   now?: () => number;
-  dispatcher?: Dispatcher;
   onRetry?: HttpClientOptions['onRetry'];
   onRequest?: HttpClientOptions['onRequest'];
   /** The job's abort signal: an interrupt aborts requests in flight (clean-up calls excepted). */
@@ -102,7 +100,6 @@ export class CargoClient {
         'sleep',
         'random',
         'now',
-        'dispatcher',
         'onRetry',
         'onRequest',
       ]),
@@ -239,6 +236,30 @@ export class CargoClient {
     }
   }
 
+  /**
+   * 16. The workspace's plays, each with its name and the workflow it runs, in one attempt;
+   * `signal` gives it up (the job's own signal does not reach it: pass it).
+   */
+  async listPlays(signal?: AbortSignal): Promise<s.NamedWorkflow[]> {
+    const req: HttpRequest = {
+      method: 'GET',
+      path: '/orchestration/plays/list',
+      ...(signal ? { signal } : {}),
+    };
+    // One attempt on the single-attempt client: a name is not worth a retry, nor its log line.
+    return (await this.call(req, s.playsListAnswer, this.cleanupHttp)).plays;
+  }
+
+  /** 16. The workspace's tools, like `listPlays`. */
+  async listTools(signal?: AbortSignal): Promise<s.NamedWorkflow[]> {
+    const req: HttpRequest = {
+      method: 'GET',
+      path: '/orchestration/tools/list',
+      ...(signal ? { signal } : {}),
+    };
+    return (await this.call(req, s.toolsListAnswer, this.cleanupHttp)).tools;
+  }
+
   /** 14. Counts a segment's or filter's records without running anything. */
   async previewBatch(payload: {
     workflowUuid: string;
@@ -251,26 +272,32 @@ export class CargoClient {
   }
 
   /**
-   * Every run matching `filter`, newest first, paging with limit/offset until `count` is
-   * reached or `cap` runs are read.
+   * Every run matching `filter`, newest first, up to `cap`: one request for a page of the whole
+   * `pageSize` (one round trip on the critical path). When the API answers a shorter page than
+   * asked while `count` says more exist (a server-side page limit), the rest is read with pages
+   * of the size it did answer, all at once since `count` gives every offset.
    */
   async listAllRuns(
     filter: RunsFilter,
     options: { cap?: number; pageSize?: number } = {},
   ): Promise<s.Run[]> {
     const cap = options.cap ?? 200;
-    const pageSize = Math.min(options.pageSize ?? 100, cap);
-    const runs: s.Run[] = [];
-    for (let offset = 0; runs.length < cap; offset += pageSize) {
-      const page = await this.listRuns({
-        ...filter,
-        limit: Math.min(pageSize, cap - runs.length),
-        offset,
-      });
-      runs.push(...page.runs);
-      if (page.runs.length === 0 || offset + page.runs.length >= page.count) break;
-    }
-    return runs.slice(0, cap);
+    const first = await this.listRuns({
+      ...filter,
+      limit: Math.min(options.pageSize ?? cap, cap),
+      offset: 0,
+    });
+    const wanted = Math.min(cap, first.count);
+    const served = first.runs.length;
+    if (served === 0 || served >= wanted) return first.runs.slice(0, cap);
+    const offsets: number[] = [];
+    for (let offset = served; offset < wanted; offset += served) offsets.push(offset);
+    const rest = await Promise.all(
+      offsets.map((offset) =>
+        this.listRuns({ ...filter, limit: Math.min(served, wanted - offset), offset }),
+      ),
+    );
+    return [...first.runs, ...rest.flatMap((page) => page.runs)].slice(0, cap);
   }
 
   /** Every batch matching `filter`, paging until a short page or `cap`. */

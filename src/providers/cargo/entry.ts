@@ -3,6 +3,7 @@ import { ConfigError } from '../../shared/errors.js';
 import type { ProviderEntry } from '../registry.js';
 import { adviseCargoLevers } from './advice.js';
 import { CargoClient } from './client.js';
+import { lookUpWorkflowName } from './names.js';
 import { CargoSource } from './source.js';
 
 export const CARGO: ProviderEntry = {
@@ -20,7 +21,8 @@ export const CARGO: ProviderEntry = {
   tokenEnv: 'CARGO_API_TOKEN',
   tokenKind: 'a Cargo API token with admin access to the workspace',
   sources: ['history', 'sample', 'metrics'],
-  sampleHint: 'add sample-records (inline JSON array or a file) or records-file',
+  sampleHint: (say) =>
+    `add ${say('sample-records')} (inline JSON array or a file) or ${say('records-file')}`,
   runsSampleRecords: true,
   launches: true,
   checkSettings(settings) {
@@ -45,6 +47,12 @@ export const CARGO: ProviderEntry = {
           `Retrying ${info.endpoint} in ${Math.round(info.delayMs)} ms (attempt ${info.attempt}): ${info.reason}`,
         ),
     });
-    return new CargoSource({ client, workflowUuid: settings.workflowUuid ?? '', context });
+    const workflowUuid = settings.workflowUuid ?? '';
+    const source = new CargoSource({ client, workflowUuid, context });
+    // The name is the entry's to add: the source reads costs, the look-up only labels them.
+    return Object.assign(source, {
+      subjectName: (signal: AbortSignal) =>
+        lookUpWorkflowName(client, workflowUuid, signal, context.log),
+    });
   },
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Answers of the Cargo API, as `@cargo-ai/types` 1.0.56 declares them. Only the fields the gate
 // reads are checked; unknown fields are ignored, and every field typed `X | null` accepts null
@@ -146,6 +146,13 @@ export const batchPreviewAnswer = z.object({
 });
 
 /** `{"errorMessage": "...", "reason": "..."}`, Cargo's error body; either may be missing. */
+// Plays and tools are the two ways a Cargo workflow is named (GET /orchestration/plays/list,
+// /orchestration/tools/list); each names the workflow it runs. Only these two fields are read.
+const namedWorkflow = z.object({ workflowUuid: z.string(), name: z.string() });
+export type NamedWorkflow = z.output<typeof namedWorkflow>;
+export const playsListAnswer = z.object({ plays: z.array(namedWorkflow) });
+export const toolsListAnswer = z.object({ tools: z.array(namedWorkflow) });
+
 export const errorBody = z.object({
   errorMessage: z.string().optional(),
   reason: z.string().optional(),

@@ -24,9 +24,9 @@ import type { CargoClient } from './client.js';
 import { EXECUTION_CHARGE, executionCharge, runCost, runProviderCredits } from './cost.js';
 import type { Batch, Run } from './schemas.js';
 
-/** Most runs history reads (two pages of 100). */
+/** Most runs history reads: one page of 200, one round trip (README "Performance"). */
 export const HISTORY_CAP = 200;
-const HISTORY_PAGE = 100;
+const HISTORY_PAGE = HISTORY_CAP;
 const DAY_MS = 86_400_000;
 
 const NEEDS_RECORDS =
@@ -195,7 +195,7 @@ export class CargoSource implements Provider {
     if (runs === 0) {
       throw new GateError(
         'estimate',
-        `No finished runs of workflow ${this.subject} from ${from} to ${to}: usage metrics cannot be divided into a cost per record. Use estimate-from: sample.`,
+        `No finished runs of workflow ${this.subject} from ${from} to ${to}: usage metrics cannot be divided into a cost per record. Use ${plan.say?.('estimate-from', 'sample') ?? 'estimate-from: sample'}.`,
       );
     }
     const byAction = new Map<string, number>();

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../http/client.js';
 import type { Log } from '../../shared/log.js';
@@ -12,7 +11,6 @@ export interface VeniceClientOptions {
   retries?: number;
   totalTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  dispatcher?: Dispatcher;
   onRequest?: HttpClientOptions['onRequest'];
   /** Aborts requests in flight when the job is interrupted. */
   signal?: AbortSignal;
@@ -95,7 +93,6 @@ export class VeniceClient {
     if (options.timeoutMs !== undefined) rest.timeoutMs = options.timeoutMs;
     if (options.totalTimeoutMs !== undefined) rest.totalTimeoutMs = options.totalTimeoutMs;
     if (options.sleep) rest.sleep = options.sleep;
-    if (options.dispatcher) rest.dispatcher = options.dispatcher;
     if (options.onRequest) rest.onRequest = options.onRequest;
     if (options.signal) rest.signal = options.signal;
     this.http = new HttpClient({

@@ -1,6 +1,7 @@
 // Venice in the provider registry: a USD-equivalent balance, SKUs, a ledger to learn from.
 import type { ProviderEntry } from '../registry.js';
 import { VeniceClient } from './client.js';
+import { modelNames } from './models.js';
 import { VeniceSource } from './source.js';
 
 export const VENICE: ProviderEntry = {
@@ -18,12 +19,14 @@ export const VENICE: ProviderEntry = {
   tokenEnv: 'VENICE_API_KEY',
   tokenKind: 'a Venice ADMIN API key',
   sources: ['history', 'sample'],
-  sampleHint: 'add sample-command (the command that processes the first sample-size records)',
+  sampleHint: (say) =>
+    `add ${say('sample-command')} (the command that processes the first ${say('sample-size')} records)`,
   runsSampleRecords: false,
   launches: false,
   checkSettings() {
     // Nothing beyond the common rules: every Venice setting has a working default.
   },
+  subjectNameOf: (estimate) => modelNames(estimate.byNode),
   // The cost levers of Cargo's guide (nodes, executions, agents) do not apply to inference.
   advise: () => [],
   create(settings, context) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Answers of Venice's billing API (shared/reference/venice-billing-api.md). Unknown fields are
 // ignored (the newer guide adds balances the spec forbids); null means "none".

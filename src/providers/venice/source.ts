@@ -111,9 +111,13 @@ export class VeniceSource implements Provider {
       requests.set(id, request);
       const debit = -entry.amount;
       request.cost += debit;
-      request.tokens +=
+      // Every ledger row of one request (input SKU, output SKU) repeats the request's token
+      // details: count them once, not once per row.
+      request.tokens = Math.max(
+        request.tokens,
         (entry.inferenceDetails?.promptTokens ?? 0) +
-        (entry.inferenceDetails?.completionTokens ?? 0);
+          (entry.inferenceDetails?.completionTokens ?? 0),
+      );
       const part = request.parts.get(entry.sku) ?? { credits: 0, units: 0 };
       part.credits += debit;
       part.units += entry.units ?? 0;

@@ -233,6 +233,16 @@ export const listBatchesQuery = z.strictObject({
   offset: intText.optional(),
 });
 
+const PLAY_SCHEDULE_TYPES = ['cron', 'dbt', 'realtime', 'dependency', 'watch'] as const;
+
+/** GET /orchestration/plays/list's filters (the tools list takes none). */
+export const listPlaysQuery = z.strictObject({
+  isEnabled: boolText.optional(),
+  modelUuid: id.optional(),
+  segmentUuid: id.optional(),
+  scheduleType: z.enum(PLAY_SCHEDULE_TYPES).optional(),
+});
+
 export const usageMetricsQuery = z.strictObject({
   from: day,
   to: day,
@@ -311,4 +321,11 @@ export type _SdkChecks = [
   Assert<Mirrors<typeof previewBatchBody, Orchestration.Api.PreviewBatchPayload>>,
   Assert<SameKeys<typeof listBatchesQuery, Orchestration.Api.ListBatchesPayload>>,
   Assert<SameKeys<typeof usageMetricsQuery, Billing.Api.UsageMetricsPayload>>,
+  Assert<SameKeys<typeof listPlaysQuery, Orchestration.Api.ListPlaysPayload>>,
+  Assert<
+    Same<
+      (typeof PLAY_SCHEDULE_TYPES)[number],
+      NonNullable<Orchestration.Api.ListPlaysPayload['scheduleType']>
+    >
+  >,
 ];

@@ -15,6 +15,7 @@ import {
   createBatchBody,
   createRunBody,
   listBatchesQuery,
+  listPlaysQuery,
   listRunsBody,
   noQuery,
   parseQuery,
@@ -282,10 +283,16 @@ export const ROUTES: CargoRoute[] = [
     id: 'plays-list',
     method: 'GET',
     pattern: /^\/v1\/orchestration\/plays\/list$/,
-    handle: ({ model }) => ({
+    query: listPlaysQuery,
+    handle: ({ model, query: q }) => ({
       plays: [...model.workflows.values()]
         .filter((w) => w.kind === 'play')
-        .map((w) => named(model, w)),
+        .map((w) => named(model, w))
+        // Every emulated play is enabled, unscheduled, on the same model and segment.
+        .filter((p) => q.isEnabled === undefined || p.isEnabled === q.isEnabled)
+        .filter((p) => q.modelUuid === undefined || p.modelUuid === q.modelUuid)
+        .filter((p) => q.segmentUuid === undefined || p.segmentUuid === q.segmentUuid)
+        .filter(() => q.scheduleType === undefined),
     }),
   }),
   route({

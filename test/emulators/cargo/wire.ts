@@ -164,13 +164,43 @@ export function serializeWorkflow(model: CargoModel, wf: WorkflowSpec): Record<s
   };
 }
 
+/**
+ * The play or tool that runs a workflow, with every field `@cargo-ai/types` 1.0.56 declares for
+ * `Play` and `Tool` (GET /orchestration/plays/list, /orchestration/tools/list).
+ */
 export function named(model: CargoModel, wf: WorkflowSpec): Record<string, unknown> {
-  return {
+  const common = {
     uuid: `${wf.kind}-${wf.uuid}`,
     workspaceUuid: model.fixture.workspace.uuid,
     workflowUuid: wf.uuid,
+    userUuid: 'user-emulated-0001',
     name: wf.name,
     description: null,
+    folderUuid: null,
+    createdAt: '2025-01-15T00:00:00.000Z',
+    updatedAt: '2025-01-15T00:00:00.000Z',
+    deletedAt: null,
+  };
+  if (wf.kind === 'tool') {
+    return {
+      ...common,
+      icon: { kind: 'emoji', emojiSlug: 'gear' },
+      creditsCost: { kind: 'sum' },
+      isReadOnly: false,
+      triggers: [],
+      publicForm: null,
+    };
+  }
+  return {
+    ...common,
+    modelUuid: 'model-emulated-leads',
+    segmentUuid: 'segment-emulated-all',
+    changeKinds: ['added'],
+    runCreationRule: 'once',
+    schedule: null,
+    isEnabled: true,
+    healthThreshold: 0.9,
+    healthAlertActions: [],
   };
 }
 

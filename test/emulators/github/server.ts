@@ -2,6 +2,7 @@
 // issue comments (list with Link paging, create, update, delete), the minimizeComment mutation,
 // GET /user, token checks, and a fork mode in which the token is read-only.
 import { type Exchange, type Fault, type LoggedRequest, startLoopback } from '../loopback.js';
+import { type ActionsRoute, actionsRouteOf, ActionsStore } from './actions.js';
 
 export interface EmulatedComment {
   id: number;
@@ -14,7 +15,7 @@ export interface EmulatedComment {
   minimized: { classifier: string } | null;
 }
 
-type Who = { login: string; type: 'Bot' | 'User'; readOnly?: boolean };
+type Who = { login: string; type: 'Bot' | 'User'; readOnly?: boolean; noActions?: boolean };
 
 export interface GitHubEmulatorOptions {
   /** Tokens and who they are. `ghs_` tokens are installation tokens (GITHUB_TOKEN): /user answers 403. */
@@ -22,11 +23,19 @@ export interface GitHubEmulatorOptions {
 }
 
 export type GitHubRoute =
-  'user' | 'comments-list' | 'comments-create' | 'comment-update' | 'comment-delete' | 'graphql';
+  | 'user'
+  | 'comments-list'
+  | 'comments-create'
+  | 'comment-update'
+  | 'comment-delete'
+  | 'graphql'
+  | ActionsRoute;
 
 export interface GitHubEmulator {
   url: string;
   comments: EmulatedComment[];
+  /** Workflow runs, their artifacts, and pull requests (base comparison, `mode: comment`). */
+  actions: ActionsStore;
   requests: LoggedRequest<GitHubRoute>[];
   /** Adds comments as another user would have written them. */
   seed(issue: number, bodies: string[], user?: EmulatedComment['user']): void;
@@ -37,6 +46,8 @@ export interface GitHubEmulator {
 export const GITHUB_TOKEN = 'ghs_emulatedInstallationToken0001';
 export const FORK_TOKEN = 'ghs_emulatedForkReadOnlyToken0002';
 export const PAT = 'ghp_emulatedPersonalToken0003';
+/** A GITHUB_TOKEN of a job without `actions: read`: the Actions endpoints answer 403. */
+export const NO_ACTIONS_TOKEN = 'ghs_emulatedNoActionsToken0004';
 
 const BODY_LIMIT = 65_536;
 const ISSUE_COMMENTS = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/;
@@ -51,6 +62,8 @@ const FORBIDDEN = { message: 'Resource not accessible by integration', documenta
 /** Names a request's endpoint, for the log and for aiming faults. */
 function routeOf(method: string, url: URL): GitHubRoute | undefined {
   const path = url.pathname;
+  const actions = actionsRouteOf(method, url);
+  if (actions) return actions;
   if (method === 'GET' && path === '/user') return 'user';
   if (method === 'POST' && path === '/graphql') return 'graphql';
   if (ISSUE_COMMENTS.test(path)) {
@@ -118,15 +131,20 @@ export async function startGitHubEmulator(
     [GITHUB_TOKEN]: { login: 'github-actions[bot]', type: 'Bot' },
     [FORK_TOKEN]: { login: 'github-actions[bot]', type: 'Bot', readOnly: true },
     [PAT]: { login: 'release-bot', type: 'User' },
+    [NO_ACTIONS_TOKEN]: { login: 'github-actions[bot]', type: 'Bot', noActions: true },
   };
   const store = new CommentStore();
-  const server = await startLoopback<GitHubRoute>((exchange) => answer(store, tokens, exchange), {
-    route: routeOf,
-  });
+  const actions = new ActionsStore();
+  const server = await startLoopback<GitHubRoute>(
+    (exchange) => answer(store, actions, tokens, exchange),
+    { route: routeOf },
+  );
   store.baseUrl = server.url;
+  actions.baseUrl = server.url;
   return {
     url: server.url,
     comments: store.comments,
+    actions,
     requests: server.requests,
     seed(issue, bodies, user = { login: 'octocat', type: 'User' }) {
       for (const b of bodies) store.add(issue, b, user);
@@ -136,12 +154,22 @@ export async function startGitHubEmulator(
   };
 }
 
+const ACTIONS_ROUTES = new Set<GitHubRoute>([
+  'workflow-runs',
+  'run-artifacts',
+  'artifact-zip',
+  'pulls-list',
+]);
+
 function answer(
   store: CommentStore,
+  actions: ActionsStore,
   tokens: Record<string, Who>,
   exchange: Exchange<GitHubRoute>,
 ): void {
   const { request, json } = exchange;
+  // The blob host authorises by the URL's signature, not a token.
+  if (request.route === 'artifact-blob') return actions.answer('artifact-blob', exchange);
   const token = (request.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
   const who = tokens[token];
   if (!who) return json(401, { message: 'Bad credentials', documentation_url: DOCS });
@@ -151,8 +179,13 @@ function answer(
   } catch {
     return json(400, { message: 'Problems parsing JSON', documentation_url: DOCS });
   }
+  if (ACTIONS_ROUTES.has(request.route as GitHubRoute)) {
+    const route = request.route as ActionsRoute;
+    if (who.noActions && route !== 'pulls-list') return json(403, FORBIDDEN);
+    return actions.answer(route, exchange);
+  }
   const call: Call = { store, who, token, body, exchange };
-  const handlers: Record<GitHubRoute, (call: Call) => void> = {
+  const handlers: Record<Exclude<GitHubRoute, ActionsRoute>, (call: Call) => void> = {
     user: currentUser,
     'comments-list': listComments,
     'comments-create': createComment,
@@ -162,7 +195,7 @@ function answer(
   };
   const route = request.route;
   if (route === 'unknown') return json(404, { message: 'Not Found', documentation_url: DOCS });
-  handlers[route](call);
+  handlers[route as Exclude<GitHubRoute, ActionsRoute>](call);
 }
 
 function currentUser({ who, token, exchange }: Call): void {

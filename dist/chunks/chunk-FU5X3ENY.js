@@ -1,0 +1,1 @@
+//# sourceMappingURL=chunk-FU5X3ENY.js.map
