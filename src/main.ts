@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { basicAuth } from './export/webhook.js';
 import { setOutputs } from './github/outputs.js';
 import { readRunMetadata } from './github/run-metadata.js';
+import { whileWaitingOnNetwork } from './http/idle.js';
 import { type Config, INPUT_NAMES, parseConfig, type RawInputs } from './inputs/config.js';
 import type { Outcome } from './report/outcome.js';
 import { describeError } from './shared/errors.js';
@@ -98,22 +99,29 @@ function announce(outcome: Outcome): void {
 
 /**
  * The gate itself, loaded only once the inputs parse: a run refused for a bad input never
- * compiles the providers, the engine or the renderers (README "Performance", case B).
+ * compiles the providers, the engine or the renderers (README "Performance", case B). Only what
+ * sends the requests is loaded before them; what comes after the answers (publishing, the
+ * renderers, ICU's number formats) is loaded while they are on the way (case A).
  */
 async function gate(config: Config, signal: AbortSignal): Promise<void> {
-  const [{ lookForBase }, { githubTargets }, { publish }, pipeline, { outcomeOf }] =
-    await Promise.all([
-      import('./pipeline/base-lookup.js'),
-      import('./pipeline/github-targets.js'),
-      import('./pipeline/publish.js'),
-      import('./pipeline/run-gate.js'),
-      import('./report/outcome.js'),
-    ]);
+  const [{ lookForBase }, pipeline] = await Promise.all([
+    import('./pipeline/base-lookup.js'),
+    import('./pipeline/run-gate.js'),
+  ]);
+  const later = Promise.all([
+    import('./pipeline/github-targets.js'),
+    import('./pipeline/publish.js'),
+    import('./report/outcome.js'),
+  ]);
+  // Started now so that a failed import surfaces where it is awaited, not as an unhandled rejection.
+  later.catch(() => undefined);
+  warmUpWhileWaiting();
   const run = readRunMetadata(process.env, new Date());
   const base = lookForBase(config, run, process.env, actionLog);
   const prepared = await pipeline.prepareInputs(config);
   const provider = pipeline.createProvider(config, { log: actionLog, signal });
   const report = await pipeline.runGate(config, prepared, { provider, log: actionLog, run, base });
+  const [{ githubTargets }, { publish }, { outcomeOf }] = await later;
   await publish(report, {
     reportDir: config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate'),
     config,
@@ -121,6 +129,18 @@ async function gate(config: Config, signal: AbortSignal): Promise<void> {
     log: actionLog,
   });
   announce(outcomeOf(report));
+}
+
+/**
+ * Work every decision does after its answers, done while the requests are out instead: ICU
+ * sets up number formatting on the first `toLocaleString` (20–45 ms), and the report renderers
+ * load from their own chunks.
+ */
+function warmUpWhileWaiting(): void {
+  whileWaitingOnNetwork(() => (0.5).toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  whileWaitingOnNetwork(async () =>
+    (await import('./export/report-files.js')).loadReportRenderers(),
+  );
 }
 
 /** The action's entry: never throws; every failure ends in one `core.setFailed` line. */

@@ -11,7 +11,10 @@ export interface CostFigures {
   byNode: readonly { key: string; total: number }[];
 }
 
-/** One figure before and after. `percent` is null when both are 0, Infinity when only before is. */
+/**
+ * One figure before and after. `percent` is null when both are 0, ±Infinity when it moved from 0
+ * (JSON writes that as null: a report read back works it out again with `change`).
+ */
 export interface Change {
   previous: number;
   current: number;

@@ -20,6 +20,14 @@ export interface ReportFiles {
 }
 
 /**
+ * Loads the renderers that live in chunks of their own (the HTML page, prom-client), so that a
+ * caller with time to spare (waiting on the network) can pay for them before the report exists.
+ */
+export async function loadReportRenderers(): Promise<void> {
+  await Promise.all([import('../report/html.js'), import('prom-client')]);
+}
+
+/**
  * Writes report.json, report.md, report.html, observations.csv and metrics.prom into `dir`
  * (created when missing). All five are written to temporary names and renamed together, so a
  * full disk leaves no empty or partial report file behind; the error is thrown for the caller

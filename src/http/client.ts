@@ -4,6 +4,7 @@ import { ApiError, type ErrorKind } from '../shared/errors.js';
 import { sleepUnlessAborted } from '../shared/sleep.js';
 import { firstAborted, onAnyAbort, type Sleep, sleepUnlessAnyAborts } from './abort.js';
 import { type QueryValue, serializeQuery } from './query.js';
+import { requestBeingSent } from './idle.js';
 import { redact } from './redact.js';
 
 /** A provider's reading of an error body: its message and machine reason, when it has them. */
@@ -139,6 +140,10 @@ function exchange(
       );
     });
     request.on('error', reject);
+    // Idle-time work (idle.ts) waits until this request is on the wire.
+    const sent = requestBeingSent();
+    request.on('finish', sent);
+    request.on('close', sent);
     request.end(body);
   });
 }

@@ -1,3 +1,5 @@
+import { groupedNumber } from './grouping.js';
+
 /**
  * A number as a step output: a plain decimal with at most 4 decimal places (or `decimals`), no
  * separators and never `NaN`/`Infinity` (those become '' — "could not be computed").
@@ -18,10 +20,7 @@ export function plainNumber(value: number | null | undefined, decimals = 4): str
 export function displayNumber(value: number | null | undefined, decimals = 2): string {
   if (value === null || value === undefined) return '—';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  return value.toLocaleString('en-US', {
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  });
+  return groupedNumber(value, decimals, decimals);
 }
 
 /** A share as a percentage with one decimal. */

@@ -7,7 +7,7 @@ import { describeError, type ErrorKind, GateError } from '../../shared/errors.js
 import { LaunchError, type ProviderContext } from '../provider.js';
 import type { BatchData, CargoClient } from './client.js';
 import { billedCredits } from './cost.js';
-import { SpendPace } from './poll-schedule.js';
+import { CompletionPace, SpendPace } from './poll-schedule.js';
 import type { Batch, BatchStatus } from './schemas.js';
 
 /** The statuses after which a batch neither runs nor bills (reference: `Batch`). */
@@ -73,6 +73,11 @@ export interface WatchPlan {
   interval: (elapsedMs: number, previousMs: number | undefined) => number;
   /** Says how it is going after each poll (a progress line). */
   report: (progress: BatchProgress, elapsedMs: number) => void;
+  /**
+   * The caller waits for the batch's end (a sample's decision does): poll when its last run is
+   * predicted to finish rather than a whole base wait later (`CompletionPace`).
+   */
+  awaitsEnd?: boolean;
 }
 
 /** What is known of a batch while it is watched. */
@@ -193,16 +198,23 @@ export class CargoBatchWatcher {
   private async poll(w: Watch, plan: WatchPlan): Promise<StopReason | null> {
     const { context } = this.deps;
     const pace = new SpendPace(w.started);
+    const completion = plan.awaitsEnd ? new CompletionPace(w.started) : undefined;
     let base: number | undefined;
     for (;;) {
       const elapsed = this.elapsed(w);
       base = plan.interval(elapsed, base);
+      const soonest = Math.min(
+        pace.nextWait(base, elapsed, plan.cap),
+        completion?.nextWait(base) ?? base,
+      );
       // Never sleep past the time bound: the batch is stopped at it, not a poll later.
-      const wait = Math.min(pace.nextWait(base, elapsed, plan.cap), plan.timeoutMs - elapsed);
+      const wait = Math.min(soonest, plan.timeoutMs - elapsed);
       await context.sleep(Math.max(0, wait), context.signal);
       if (context.signal.aborted) return 'interrupted';
       w.last = await this.progress(w.last.batch.uuid);
       pace.observe(context.now(), w.last.spent);
+      const { executedRunsCount, runsCount } = w.last.batch;
+      completion?.observe(context.now(), executedRunsCount, runsCount);
       plan.report(w.last, this.elapsed(w));
       if (TERMINAL_STATUSES.has(w.last.batch.status)) return this.ended(w.last.batch);
       if (w.last.spent >= plan.cap) return 'hard-cap';

@@ -59,3 +59,47 @@ export class SpendPace {
     return Math.min(baseMs, Math.max(MIN_POLL_MS, toCapMs / 2));
   }
 }
+
+/**
+ * Runs are polled every ~2 s (reference fact 6): a watch that waits for a batch's end never polls
+ * faster than this on its account, however close the end is.
+ */
+export const RUN_POLL_MS = 2_000;
+/** "Near the end": the last run is predicted within this many base waits. */
+const NEAR_END_WAITS = 2;
+
+/**
+ * How fast a watched batch's runs finish, and whether its last run is near: a watch whose caller
+ * waits for the end (a sample) then polls at the runs' advised pace, so the decision follows the
+ * last run within `RUN_POLL_MS` (half that on average) instead of up to a whole base wait (10 s
+ * after the first minute). Waits are never under `RUN_POLL_MS`, so a long batch is never polled
+ * faster than Cargo advises; far from the end, and before any run has finished, the wait is the
+ * base schedule's.
+ */
+export class CompletionPace {
+  private last = { at: 0, done: 0 };
+  private total = 0;
+  /** Runs finished per ms: between the last two polls, else since the start; 0 until one has. */
+  private rate = 0;
+
+  constructor(started: number) {
+    this.last = { at: started, done: 0 };
+  }
+
+  /** Records the runs done (of all the batch holds) at one poll. */
+  observe(at: number, done: number, total: number): void {
+    const recent = at > this.last.at ? (done - this.last.done) / (at - this.last.at) : 0;
+    if (recent > 0) this.rate = recent;
+    this.last = { at, done };
+    this.total = total;
+  }
+
+  /** The wait before the next poll, given the base schedule's wait. */
+  nextWait(baseMs: number): number {
+    if (this.rate <= 0 || this.total <= this.last.done) return baseMs;
+    const toEndMs = (this.total - this.last.done) / this.rate;
+    // Far from the end: the base schedule. Near it, at the runs' own pace: when the last run
+    // finishes is known only to about one run's gap, so polls every 2 s see it within 2 s.
+    return toEndMs > NEAR_END_WAITS * baseMs ? baseMs : Math.min(baseMs, RUN_POLL_MS);
+  }
+}

@@ -51,20 +51,15 @@ export const usageMetricsAnswer = z.object({
 });
 export type UsageMetrics = z.output<typeof usageMetricsAnswer>['metrics'];
 
+// Only what a cost is computed from: a 200-run history page holds ~1,000 executions, and each
+// field checked costs parse time on the decision's critical path (README "Performance").
 export const execution = z.object({
   nodeUuid: z.string(),
   nodeSlug: z.string(),
   nodeKind: z.string(),
-  status: z.string(),
   creditsUsedCount: credits,
-  errorMessage: z.string().nullish(),
   nodeActionSlug: z.string().nullish(),
   nodeIntegrationSlug: z.string().nullish(),
-  nodeConnectorUuid: z.string().nullish(),
-  nodeToolUuid: z.string().nullish(),
-  nodeAgentUuid: z.string().nullish(),
-  startedAt: isoDate.nullish(),
-  finishedAt: isoDate.nullish(),
 });
 export type Execution = z.output<typeof execution>;
 

@@ -250,6 +250,8 @@ export class CargoSource implements Provider {
         timeoutMs: plan.timeoutMs,
         timeoutInput: 'sample-timeout-minutes',
         interval: this.context.pollIntervalMs ?? defaultPollInterval,
+        // The decision waits for the sample's last run: poll as it is due (README "Performance").
+        awaitsEnd: true,
         report: (p, elapsedMs) =>
           log.info(
             `Sample: ${p.batch.executedRunsCount}/${plan.records.length} runs done, ${fmt(p.spent)} credits so far (cap ${fmt(plan.maxCredits)}); ${Math.round(elapsedMs / 1000)} s of ${bound} (sample-timeout-minutes).`,
