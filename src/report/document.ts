@@ -215,7 +215,8 @@ function nothingLeftSentence(report: Report): string | undefined {
     return `The account has no ${unit} left (${displayAmount(b.remaining)} remaining), so nothing is left for ${projected}.`;
   }
   const reserve = displayAmount(report.settings.reserve);
-  return `The reserve of ${reserve} ${unit} is more than the ${amount(report, b.remaining)} remaining, so nothing is left for ${projected}.`;
+  const compared = report.settings.reserve === b.remaining ? 'takes all' : 'is more than';
+  return `The reserve of ${reserve} ${unit} ${compared} the ${amount(report, b.remaining)} remaining, so nothing is left for ${projected}.`;
 }
 
 /** What happens past the balance: an overage billed, or a batch cut short. */

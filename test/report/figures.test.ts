@@ -93,6 +93,11 @@ describe('figures in the summary', () => {
     );
   });
 
+  it('says a reserve equal to the balance takes all of it', () => {
+    const md = visible(renderMarkdown(fixedReport(1000, 500, { reserve: 500 })));
+    expect(md).toContain('> The reserve of 500.00 credits takes all the 500.00 credits remaining');
+  });
+
   it.each([
     [
       { budget: '10000' },
