@@ -87,7 +87,8 @@ async function bundle({ entry, out, splitting }: Target): Promise<Metafile> {
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     sourcesContent: true,
-    legalComments: 'none',
+    // License headers kept beside each output (*.LEGAL.txt), not in the code every start compiles.
+    legalComments: 'linked',
     metafile: true,
     logLevel: 'warning',
     // Less code to compile at every start; stack traces map back through the source map.
@@ -116,7 +117,10 @@ function packageOf(input: string): { name: string; dir: string } | undefined {
 }
 
 function licenseText(dir: string): string {
-  const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+  // Sorted: the same file on every machine whatever order the file system lists them in.
+  const file = readdirSync(dir)
+    .sort()
+    .find((f) => /^licen[cs]e/i.test(f));
   return file ? readFileSync(join(dir, file), 'utf8').trim() : '';
 }
 
@@ -125,17 +129,23 @@ function licenseText(dir: string): string {
  * sorted by name, each `name`, its license id, its license text, joined by a blank line.
  */
 function licensesOf(meta: Metafile): string {
+  // Keyed by name and version: a package bundled in two versions (readable-stream, isarray)
+  // may carry two license texts, and each copy's own text is the one that applies to it.
   const packages = new Map<string, string>();
   for (const input of Object.keys(meta.inputs)) {
     const pkg = packageOf(input);
-    if (!pkg || packages.has(pkg.name) || !existsSync(join(pkg.dir, 'package.json'))) continue;
+    if (!pkg || !existsSync(join(pkg.dir, 'package.json'))) continue;
     const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as {
+      version?: string;
       license?: string;
       licenses?: { type?: string }[];
     };
+    // Sorts by name first (NUL sorts before every character), then by version.
+    const key = `${pkg.name}\u0000${manifest.version ?? ''}`;
+    if (packages.has(key)) continue;
     // The old `licenses: [{ type }]` form (jstat) still names the license.
     const license = manifest.license ?? manifest.licenses?.map((l) => l.type).join(' OR ') ?? '';
-    packages.set(pkg.name, `${pkg.name}\n${license}\n${licenseText(pkg.dir)}`);
+    packages.set(key, `${pkg.name}\n${license}\n${licenseText(pkg.dir)}`);
   }
   const sorted = [...packages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${sorted.map(([, entry]) => entry).join('\n\n')}\n`;

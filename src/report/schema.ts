@@ -160,6 +160,9 @@ export const reportSchema = z
         total: num,
       }),
     ),
+    // Set when report.json left observations out (it keeps a bounded, evenly spaced set;
+    // observations.csv has every one).
+    observationsOmitted: z.number().int().optional(),
     receipt: z
       .object({
         batchUuid: z.string(),

@@ -18,21 +18,29 @@ function withObservations(n: number): Report {
 }
 
 describe('report.json observations', () => {
-  it(`writes at most ${REPORT_JSON_OBSERVATIONS}, the first (newest) ones, and stays valid`, () => {
-    const report = withObservations(REPORT_JSON_OBSERVATIONS * 3 + 7);
-    const parsed = reportSchema.parse(JSON.parse(renderJson(report)));
+  it(`writes at most ${REPORT_JSON_OBSERVATIONS}, spread over the whole list, says how many it left out, and stays valid`, () => {
+    const total = REPORT_JSON_OBSERVATIONS * 3 + 7;
+    const report = withObservations(total);
+    const json = JSON.parse(renderJson(report)) as { observationsOmitted?: number };
+    const parsed = reportSchema.parse(json);
     expect(parsed.observations).toHaveLength(REPORT_JSON_OBSERVATIONS);
-    expect(parsed.observations[0]!.id).toBe('obs-0');
-    expect(parsed.observations.at(-1)!.id).toBe(`obs-${REPORT_JSON_OBSERVATIONS - 1}`);
+    expect(json.observationsOmitted).toBe(total - REPORT_JSON_OBSERVATIONS);
+    // Both ends of the window are represented (providers order them differently), no repeats.
+    const ids = parsed.observations.map((o) => Number(o.id.slice(4)));
+    expect(ids[0]).toBe(0);
+    expect(ids.at(-1)).toBeGreaterThan(total - 5);
+    expect(new Set(ids).size).toBe(REPORT_JSON_OBSERVATIONS);
     // The model itself is untouched: the CSV renders every observation.
-    expect(report.observations).toHaveLength(REPORT_JSON_OBSERVATIONS * 3 + 7);
+    expect(report.observations).toHaveLength(total);
     const csvRows = renderObservationsCsv(report).trimEnd().split('\n');
-    expect(csvRows).toHaveLength(REPORT_JSON_OBSERVATIONS * 3 + 7 + 1);
+    expect(csvRows).toHaveLength(total + 1);
   });
 
   it('writes every observation when there are no more than the bound', () => {
     const report = withObservations(REPORT_JSON_OBSERVATIONS);
-    expect(JSON.parse(renderJson(report)).observations).toHaveLength(REPORT_JSON_OBSERVATIONS);
+    const json = JSON.parse(renderJson(report)) as Record<string, unknown>;
+    expect(json.observations).toHaveLength(REPORT_JSON_OBSERVATIONS);
+    expect(json).not.toHaveProperty('observationsOmitted');
   });
 
   it('stays small for a large ledger', () => {
