@@ -100,6 +100,7 @@ interface Transport {
 // stops at a bad input never pays for them. Kept-alive sockets are unref'd while idle, so they
 // never hold the process open.
 const transports = new Map<string, Transport>();
+const IDLE_SOCKET_MS = 4_000;
 
 function transportFor(protocol: string): Transport {
   const name = protocol === 'https:' ? 'node:https' : 'node:http';
@@ -107,7 +108,10 @@ function transportFor(protocol: string): Transport {
   if (!transport) {
     const module = process.getBuiltinModule(name) as typeof import('node:https');
     transport = {
-      agent: new module.Agent({ keepAlive: true, maxSockets: 8 }),
+      // `timeout` closes a socket idle for 4 s (undici's keep-alive default before): a peer or
+      // load balancer drops idle connections silently, and a request sent on one fails. A
+      // socket in use is not cut by it; the client's own deadlines govern requests.
+      agent: new module.Agent({ keepAlive: true, maxSockets: 8, timeout: IDLE_SOCKET_MS }),
       request: (url, options, onAnswer) => module.request(url, options, onAnswer),
     };
     transports.set(name, transport);

@@ -52,11 +52,15 @@ export async function lookForBase(
   env: NodeJS.ProcessEnv,
   log: Log,
   deadlineMs = LOOKUP_DEADLINE_MS,
+  /** The gate's end or an interrupt: the lookup's requests stop with it. */
+  stop?: AbortSignal,
 ): Promise<BaseLookup | undefined> {
   const target = baseBranch(config, run, env);
   if (!target) return undefined;
   const ref = 'branch' in target ? target.branch : target.ref;
   const controller = new AbortController();
+  if (stop?.aborted) controller.abort();
+  stop?.addEventListener('abort', () => controller.abort(), { once: true });
   const search = searchFor(target, config, run, env, log, controller.signal)
     .catch((error: unknown): BaseLookup => ({
       ref,

@@ -394,3 +394,22 @@ describe('redact', () => {
     ).not.toMatch(/a"b|a%22b|a\\"b/);
   });
 });
+
+describe('HttpClient connections', () => {
+  it('closes a kept-alive socket left idle, rather than keep it for a peer that dropped it', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.end('{"ok":true}'));
+    // The server would keep the connection a minute: only the client's idle timeout closes it.
+    server.keepAliveTimeout = 60_000;
+    const closed = new Promise<void>((done) =>
+      server.on('connection', (socket) => socket.on('close', () => done())),
+    );
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    close = () => new Promise<void>((done) => server.close(() => done()));
+    const { port } = server.address() as { port: number };
+    expect(
+      await client(`http://127.0.0.1:${port}`).json({ method: 'GET', path: '/x' }, ok),
+    ).toEqual({ ok: true });
+    await closed;
+  }, 15_000);
+});

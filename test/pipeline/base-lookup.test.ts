@@ -65,6 +65,15 @@ describe('lookForBase', () => {
     expect(lines).toEqual(['No base comparison: the lookup took longer than 0.2 s.']);
   });
 
+  it("stops with the gate: an interrupt or the gate's end aborts a hanging lookup", async () => {
+    gh.inject('workflow-runs', { kind: 'hang' });
+    const stop = new AbortController();
+    // The deadline is the default 30 s: only the stop signal can end this within the test's 5 s.
+    const lookup = lookForBase(config, run('pull_request'), env, log, undefined, stop.signal);
+    setTimeout(() => stop.abort(), 50);
+    expect(await lookup).toMatchObject({ note: expect.stringMatching(/^No base comparison/) });
+  });
+
   it('needs a pull request for compare-to base, and takes a branch anywhere', async () => {
     const base = await lookForBase(
       { ...config, compareTo: { kind: 'base' } },

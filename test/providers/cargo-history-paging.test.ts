@@ -64,6 +64,47 @@ describe('CargoClient.listAllRuns', () => {
     expect(uuids).toEqual(direct.map((r) => r.uuid));
   });
 
+  it('asks again with a page of 100 when the API refuses the larger page', async () => {
+    emu = await startCargoEmulator({ fixture });
+    proxy = await startTamperingProxy(emu.url);
+    proxy.tamper((req) => {
+      if (!req.path.endsWith('/orchestration/runs/list')) return undefined;
+      const asked = listed(emu!).at(-1)!;
+      return asked.limit > 100
+        ? { status: 400, body: { message: 'limit must be at most 100' } }
+        : undefined;
+    });
+    const runs = await clientFor(proxy.url).listAllRuns(filter, { cap: 200, pageSize: 200 });
+    expect(new Set(runs.map((r) => r.uuid)).size).toBe(200);
+    expect(listed(emu).map((p) => [p.offset, p.limit])).toEqual([
+      [0, 200],
+      [0, 100],
+      [100, 100],
+    ]);
+  });
+
+  it('counts a run once when a shift between pages brings it back on the next page', async () => {
+    emu = await startCargoEmulator({ fixture });
+    proxy = await startTamperingProxy(emu.url);
+    let firstPage: unknown[] = [];
+    proxy.tamper((req, answer) => {
+      if (!req.path.endsWith('/orchestration/runs/list')) return undefined;
+      const body = answer.body as { runs: unknown[]; count: number };
+      const { offset } = listed(emu!).at(-1)!;
+      if (offset === 0) {
+        firstPage = body.runs.slice(0, 60);
+        return { body: { ...body, runs: firstPage } };
+      }
+      // A new run pushed every later run one place down: this page starts with the last one
+      // the first page already had.
+      return { body: { ...body, runs: [firstPage.at(-1), ...body.runs.slice(0, 59)] } };
+    });
+    const runs = await clientFor(proxy.url).listAllRuns(filter, { cap: 200, pageSize: 200 });
+    const uuids = runs.map((r) => r.uuid);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    expect(uuids.length).toBeLessThan(200);
+  });
+
   it('stops at the runs that exist when fewer than the cap match', async () => {
     emu = await startCargoEmulator({ fixture });
     const runs = await clientFor(emu.url).listAllRuns(filter, { cap: 1000, pageSize: 1000 });

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { request } from 'undici';
 
-/** What the proxy does with one answer: pass it, drop the connection, or send another body. */
-export type Tampering = undefined | { drop: true } | { body: unknown };
+/** What the proxy does with one answer: pass it, drop the connection, or send another body (and status). */
+export type Tampering = undefined | { drop: true } | { body: unknown; status?: number };
 
 /** Sees every request with the emulator's answer to it. */
 export type Tamper = (
@@ -34,7 +34,8 @@ export async function startTamperingProxy(target: string): Promise<TamperingProx
         const tampering = hook({ method: req.method ?? 'GET', path }, { status, body });
         if (tampering && 'drop' in tampering) return void req.socket.destroy();
         const out = tampering ? JSON.stringify(tampering.body) : text;
-        res.writeHead(status, out === '' ? {} : { 'content-type': 'application/json' });
+        const sent = tampering?.status ?? status;
+        res.writeHead(sent, out === '' ? {} : { 'content-type': 'application/json' });
         res.end(out);
       })
       // A target that went away or an answer that is not JSON: the client sees a broken connection.

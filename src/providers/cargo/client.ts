@@ -64,6 +64,10 @@ export type BatchData =
   | { kind: string; [key: string]: unknown };
 
 const BILLING_PREFIX = '/billing/';
+/** The page asked for again when the API refuses a larger one (the SDK's examples use 100). */
+const FALLBACK_RUNS_PAGE = 100;
+/** Run pages read at once once the API's own page size is known. */
+const PARALLEL_RUN_PAGES = 4;
 
 /** Cargo's REST API with the wire conventions of the official SDK `@cargo-ai/api`. */
 export class CargoClient {
@@ -275,29 +279,43 @@ export class CargoClient {
    * Every run matching `filter`, newest first, up to `cap`: one request for a page of the whole
    * `pageSize` (one round trip on the critical path). When the API answers a shorter page than
    * asked while `count` says more exist (a server-side page limit), the rest is read with pages
-   * of the size it did answer, all at once since `count` gives every offset.
+   * of the size it did answer, all at once since `count` gives every offset. An API that refuses
+   * the page size outright (400/422) is asked again with the SDK's usual page of 100.
    */
   async listAllRuns(
     filter: RunsFilter,
     options: { cap?: number; pageSize?: number } = {},
   ): Promise<s.Run[]> {
     const cap = options.cap ?? 200;
-    const first = await this.listRuns({
-      ...filter,
-      limit: Math.min(options.pageSize ?? cap, cap),
-      offset: 0,
+    const limit = Math.min(options.pageSize ?? cap, cap);
+    const first = await this.listRuns({ ...filter, limit, offset: 0 }).catch((error: unknown) => {
+      const refused = error instanceof ApiError && (error.status === 400 || error.status === 422);
+      if (!refused || limit <= FALLBACK_RUNS_PAGE) throw error;
+      return this.listRuns({ ...filter, limit: FALLBACK_RUNS_PAGE, offset: 0 });
     });
     const wanted = Math.min(cap, first.count);
     const served = first.runs.length;
     if (served === 0 || served >= wanted) return first.runs.slice(0, cap);
     const offsets: number[] = [];
     for (let offset = served; offset < wanted; offset += served) offsets.push(offset);
-    const rest = await Promise.all(
-      offsets.map((offset) =>
-        this.listRuns({ ...filter, limit: Math.min(served, wanted - offset), offset }),
-      ),
-    );
-    return [...first.runs, ...rest.flatMap((page) => page.runs)].slice(0, cap);
+    // At most a few pages at once: a server that pages by 10 must not get 20 requests together.
+    const rest: s.Run[][] = [];
+    for (let i = 0; i < offsets.length; i += PARALLEL_RUN_PAGES) {
+      const pages = await Promise.all(
+        offsets
+          .slice(i, i + PARALLEL_RUN_PAGES)
+          .map((offset) =>
+            this.listRuns({ ...filter, limit: Math.min(served, wanted - offset), offset }),
+          ),
+      );
+      rest.push(...pages.map((page) => page.runs));
+    }
+    // A run created or finished between pages shifts the offsets: the same run can come back on
+    // two pages, and must count once.
+    const seen = new Set<string>();
+    return [...first.runs, ...rest.flat()]
+      .filter((run) => !seen.has(run.uuid) && seen.add(run.uuid))
+      .slice(0, cap);
   }
 
   /** Every batch matching `filter`, paging until a short page or `cap`. */
