@@ -2,8 +2,16 @@
 // loads before its first line of work stays small, and the heavy libraries stay in lazy chunks.
 // A single `import { z } from 'zod'` (all of zod, every locale) or a static import of Octokit
 // fails here rather than in a later benchmark.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -95,6 +103,23 @@ describe('the bundle (scripts/bundle.ts)', () => {
     expect(
       parseLicenses(readFileSync(join(out, 'engine', 'licenses.txt'), 'utf8')).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('fails with a runner error and decision=unknown when its own code cannot load', () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'bundle-broken-')), 'dist');
+    cpSync(out, broken, { recursive: true });
+    const chunks = readdirSync(join(broken, 'chunks')).filter((f) => /^main-.*\.js$/.test(f));
+    expect(chunks).toHaveLength(1);
+    rmSync(join(broken, 'chunks', chunks[0]!));
+    const outputs = join(broken, 'outputs.txt');
+    writeFileSync(outputs, '');
+    const result = spawnSync(process.execPath, [join(broken, 'index.js')], {
+      env: { PATH: process.env.PATH, GITHUB_OUTPUT: outputs },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error::batch-cost-gate could not load its code: /m);
+    expect(readFileSync(outputs, 'utf8')).toBe('decision=unknown\n');
   });
 
   it('builds the bin with its shebang, and the engine entry alone', () => {
