@@ -5,10 +5,12 @@
 
 /** Requests created but not yet written to their socket. */
 let unsent = 0;
+/** Whether any request has been written yet: before the first, there is no idle time, only set-up. */
+let anySent = false;
 const queued: (() => unknown)[] = [];
 let scheduled = false;
 
-/** Runs `task` once no request is waiting to be written (at once when none is out). */
+/** Runs `task` once the first request has gone out and no request is waiting to be written. */
 export function whileWaitingOnNetwork(task: () => unknown): void {
   queued.push(task);
   scheduleIdleWork();
@@ -24,6 +26,7 @@ export function requestBeingSent(): () => void {
   return () => {
     if (done) return;
     done = true;
+    anySent = true;
     unsent -= 1;
     scheduleIdleWork();
   };
@@ -39,7 +42,8 @@ function scheduleIdleWork(): void {
 /** One task per turn of the event loop, so an answer that arrives meanwhile is not kept waiting. */
 function runOne(): void {
   scheduled = false;
-  if (unsent > 0) return;
+  // Waiting on a file or a timer before the first request is not waiting on the network.
+  if (unsent > 0 || !anySent) return;
   const task = queued.shift();
   if (task) {
     try {

@@ -10,6 +10,19 @@ async function turns(n: number): Promise<void> {
 }
 
 describe('whileWaitingOnNetwork', () => {
+  // First in this file: the module's state is fresh, no request has gone out yet.
+  it('holds a task until the first request has gone out (set-up I/O is not idle time)', async () => {
+    const ran: string[] = [];
+    whileWaitingOnNetwork(() => ran.push('task'));
+    // The gate reads files (report-dir, records-file) before its first request.
+    await import('node:fs/promises').then((fs) => fs.stat('.'));
+    await turns(5);
+    expect(ran).toEqual([]);
+    requestBeingSent()();
+    await turns(5);
+    expect(ran).toEqual(['task']);
+  });
+
   it('holds a task while a request is still being written, and runs it once none is', async () => {
     const ran: string[] = [];
     const first = requestBeingSent();
