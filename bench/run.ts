@@ -3,18 +3,20 @@
 // `node:http` script doing the same job (bench/floor-history.mjs), `node -e 0` for start-up —
 // and the official SDK; medians of interleaved runs, targets as ratios (README "Performance").
 // Also: the code a decision loads, how soon a sample's decision follows its last run, and how
-// far past its hard cap a launched batch spends. Prints a table, writes bench/results.json.
+// far past its hard cap a launched batch spends, and a Venice ledger's peak memory. Prints a
+// table, writes bench/results.json.
 //
 //   npm run bench -- --runs 9 --latency 100 [--node /path/to/node24]
 //   BCG_DIST_DIR=/tmp/me/dist npm run bench     # a build other than dist/
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startArtifactBackend } from '../test/emulators/artifact/backend.js';
 import { type CargoEmulator, FIXTURE, startCargoEmulator } from '../test/emulators/cargo/server.js';
 import { GITHUB_TOKEN, startGitHubEmulator } from '../test/emulators/github/server.js';
+import { ADMIN_KEY, startVeniceEmulator } from '../test/emulators/venice/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: number) => {
@@ -23,10 +25,10 @@ const arg = (name: string, fallback: number) => {
 };
 const LATENCY = arg('latency', 100);
 const RUNS = arg('runs', 9);
-/** `--cases AB`: only those cases (default all: A B C D E). */
+/** `--cases AB`: only those cases (default all: A B C D E F). */
 const CASES = (() => {
   const i = process.argv.indexOf('--cases');
-  return i === -1 ? 'ABCDE' : process.argv[i + 1]!.toUpperCase();
+  return i === -1 ? 'ABCDEF' : process.argv[i + 1]!.toUpperCase();
 })();
 const DIST = process.env.BCG_DIST_DIR ?? join(ROOT, 'dist');
 const ACTION = join(DIST, 'index.js');
@@ -332,6 +334,44 @@ async function loadedCode(emu: CargoEmulator): Promise<LoadedCode> {
   };
 }
 
+/** Case F: a Venice history decision over `requests` billed requests (two ledger entries each). */
+async function veniceLedger(requests: number) {
+  const venice = await startVeniceEmulator({ historyRequests: requests, historyDays: 20 });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-venice-'));
+    writeFileSync(join(dir, 'out'), '');
+    const env: Record<string, string> = {
+      GITHUB_OUTPUT: join(dir, 'out'),
+      RUNNER_TEMP: dir,
+      LOADED_CODE_FILE: join(dir, 'loaded.json'),
+    };
+    const inputs = {
+      provider: 'venice',
+      'api-url': venice.url,
+      'api-token': ADMIN_KEY,
+      'upload-artifact': 'false',
+      'record-count': '1000',
+      'estimate-from': 'history',
+    };
+    for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+    const start = Date.now();
+    await wall(['--import', join(ROOT, 'bench', 'loaded-code.mjs'), ACTION], env);
+    const seen = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as {
+      maxRssKiB: number;
+    };
+    const size = (f: string) => statSync(join(dir, 'cost-gate', f)).size;
+    return {
+      entries: venice.entries.length,
+      ms: Date.now() - start,
+      maxRssMiB: Math.round(seen.maxRssKiB / 1024),
+      reportJsonBytes: size('report.json'),
+      csvBytes: size('observations.csv'),
+    };
+  } finally {
+    await venice.close();
+  }
+}
+
 const PR = 7;
 
 /** The runner's environment of a `pull_request` job, for case E. */
@@ -509,6 +549,18 @@ if (CASES.includes('D')) {
   }
 }
 
+if (CASES.includes('F')) {
+  // Case F — a Venice history decision over a ledger of 500k entries: peak memory.
+  const f = await veniceLedger(250_000);
+  results.caseF = f;
+  rows.push([
+    `F Venice history, ${f.entries.toLocaleString('en-US')} ledger entries`,
+    `${f.ms} ms`,
+    `peak RSS ${f.maxRssMiB} MiB (target ≤ 250: ${holds(f.maxRssMiB <= 250)})`,
+    `report.json ${Math.round(f.reportJsonBytes / 1000)} kB, observations.csv ${Math.round(f.csvBytes / 1e6)} MB`,
+  ]);
+}
+
 const table = [
   '| case | time | calls / detail | notes |',
   '| --- | --- | --- | --- |',
@@ -520,5 +572,5 @@ console.log(
 console.log(table);
 results.table = table;
 // Only a full run replaces the recorded results the README quotes.
-if (CASES === 'ABCDE')
+if (CASES === 'ABCDEF')
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

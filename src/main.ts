@@ -108,27 +108,44 @@ async function gate(config: Config, signal: AbortSignal): Promise<void> {
     import('./pipeline/base-lookup.js'),
     import('./pipeline/run-gate.js'),
   ]);
-  const later = Promise.all([
+  // Loaded while the first requests are out; a run that sends none loads it when it gets there.
+  let later: ReturnType<typeof loadAfterAnswers> | undefined;
+  whileWaitingOnNetwork(() => (later ??= loadAfterAnswers()));
+  warmUpWhileWaiting();
+  const run = readRunMetadata(process.env, new Date());
+  // The base lookup ends with the gate (or an interrupt), so its sockets never hold the process.
+  const lookupStop = new AbortController();
+  const stop = AbortSignal.any([signal, lookupStop.signal]);
+  try {
+    const base = lookForBase(config, run, process.env, actionLog, undefined, stop);
+    const prepared = await pipeline.prepareInputs(config);
+    const provider = pipeline.createProvider(config, { log: actionLog, signal });
+    const report = await pipeline.runGate(config, prepared, {
+      provider,
+      log: actionLog,
+      run,
+      base,
+    });
+    const [{ githubTargets }, { publish }, { outcomeOf }] = await (later ??= loadAfterAnswers());
+    await publish(report, {
+      reportDir: config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate'),
+      config,
+      github: githubTargets(config, actionLog),
+      log: actionLog,
+    });
+    announce(outcomeOf(report));
+  } finally {
+    lookupStop.abort();
+  }
+}
+
+/** What the gate needs once the answers are in: publishing and the outcome. */
+function loadAfterAnswers() {
+  return Promise.all([
     import('./pipeline/github-targets.js'),
     import('./pipeline/publish.js'),
     import('./report/outcome.js'),
   ]);
-  // Started now so that a failed import surfaces where it is awaited, not as an unhandled rejection.
-  later.catch(() => undefined);
-  warmUpWhileWaiting();
-  const run = readRunMetadata(process.env, new Date());
-  const base = lookForBase(config, run, process.env, actionLog);
-  const prepared = await pipeline.prepareInputs(config);
-  const provider = pipeline.createProvider(config, { log: actionLog, signal });
-  const report = await pipeline.runGate(config, prepared, { provider, log: actionLog, run, base });
-  const [{ githubTargets }, { publish }, { outcomeOf }] = await later;
-  await publish(report, {
-    reportDir: config.reportDir ?? join(process.env.RUNNER_TEMP ?? tmpdir(), 'cost-gate'),
-    config,
-    github: githubTargets(config, actionLog),
-    log: actionLog,
-  });
-  announce(outcomeOf(report));
 }
 
 /**

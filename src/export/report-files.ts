@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderObservationsCsv } from '../report/csv.js';
+import { observationsCsvPieces } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderPrometheus } from '../report/prometheus.js';
@@ -46,7 +46,8 @@ export async function writeReportFiles(report: Report, dir: string): Promise<Rep
     { path: json, content: renderJson(report) },
     { path: markdown, content: renderMarkdown(report) },
     { path: html, content: renderHtml(report) },
-    { path: csv, content: renderObservationsCsv(report) },
+    // Written piece by piece: one row per observation, 500k of them for a busy Venice ledger.
+    { path: csv, content: observationsCsvPieces(report) },
     { path: prometheus, content: await renderPrometheus(report) },
   ]);
   const all = [json, markdown, html, csv, prometheus];

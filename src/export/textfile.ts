@@ -3,10 +3,10 @@ import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 
-/** One file to write whole: its path and its full content. */
+/** One file to write whole: its path and its full content (or its pieces, written as they come). */
 export interface TextFile {
   path: string;
-  content: string;
+  content: string | Iterable<string>;
 }
 
 /**

@@ -138,8 +138,17 @@ function checkExit(result: ActionResult): void {
   const output = `${result.stdout}\n${result.stderr}`;
   expect(output, 'no stack trace').not.toMatch(STACK);
   expect(output.replace(/^::add-mask::.*$/gm, ''), 'no token').not.toContain(FIXTURE.tokens.admin);
-  // The gate exited on its own (the runner's SIGKILL never had to come).
-  expect(result.signal, result.stdout).toBeNull();
+  // The gate exited on its own (the runner's SIGKILL never had to come). One exception is no
+  // fault of the gate's: a SIGINT that lands while Node is tearing the process down, after the
+  // gate announced its decision (its last act), finds the signal handlers already closed and
+  // the default action back. Any SIGINT earlier would have cut the run before that line.
+  if (result.signal === 'SIGINT') {
+    expect(result.stdout, 'SIGINT before the decision was announced').toMatch(
+      /Batch cost gate: [^\n]*\n?$/,
+    );
+  } else {
+    expect(result.signal, result.stdout).toBeNull();
+  }
 }
 
 const cases = ENDPOINTS.flatMap((route) =>

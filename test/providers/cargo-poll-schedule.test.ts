@@ -59,7 +59,7 @@ describe('CompletionPace', () => {
           if (seenEarlier) expect(lateMs).toBeLessThanOrEqual(RUN_POLL_MS);
         },
       ),
-      { numRuns: 2_000 },
+      { numRuns: 1_000 },
     );
   });
 

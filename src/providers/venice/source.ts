@@ -33,7 +33,15 @@ export interface VeniceSourceDeps {
 interface RequestCost {
   cost: number;
   tokens: number;
-  parts: Map<string, { credits: number; units: number }>;
+  /** Per SKU; an array, not a Map: a request has one to three SKUs, and a ledger 500k entries. */
+  parts: { sku: string; credits: number; units: number }[];
+}
+
+/** The billed requests of a ledger read, and one copy of each SKU name they share. */
+interface Requests {
+  byId: Map<string, RequestCost>;
+  /** Every entry's `sku` is a string of its own once parsed: kept once, a large ledger holds far less. */
+  skus: Map<string, string>;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
@@ -78,7 +86,7 @@ export class VeniceSource implements Provider {
 
   /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
   private async readRequests(window: LedgerWindow): Promise<Map<string, RequestCost>> {
-    const requests = new Map<string, RequestCost>();
+    const requests: Requests = { byId: new Map(), skus: new Map() };
     const pages = this.useLegacy
       ? this.deps.client.legacyLedger(window)
       : this.deps.client.ledger(window);
@@ -93,22 +101,21 @@ export class VeniceSource implements Provider {
       }
       throw error;
     }
-    return requests;
+    return requests.byId;
   }
 
   private useLegacy = false;
 
-  private aggregate(page: LedgerEntry[], requests: Map<string, RequestCost>): void {
+  private aggregate(page: LedgerEntry[], { byId, skus }: Requests): void {
     for (const entry of page) {
       if (entry.amount >= 0) continue; // credits and refunds are not the batch's cost
       if (this.deps.skuFilter && !this.deps.skuFilter.test(entry.sku)) continue;
       const id = entry.inferenceDetails?.requestId ?? `${entry.timestamp}/${entry.sku}`;
-      const request: RequestCost = requests.get(id) ?? {
-        cost: 0,
-        tokens: 0,
-        parts: new Map<string, { credits: number; units: number }>(),
-      };
-      requests.set(id, request);
+      let request = byId.get(id);
+      if (!request) {
+        request = { cost: 0, tokens: 0, parts: [] };
+        byId.set(id, request);
+      }
       const debit = -entry.amount;
       request.cost += debit;
       // Every ledger row of one request (input SKU, output SKU) repeats the request's token
@@ -118,18 +125,23 @@ export class VeniceSource implements Provider {
         (entry.inferenceDetails?.promptTokens ?? 0) +
           (entry.inferenceDetails?.completionTokens ?? 0),
       );
-      const part = request.parts.get(entry.sku) ?? { credits: 0, units: 0 };
+      let part = request.parts.find((p) => p.sku === entry.sku);
+      if (!part) {
+        const sku = skus.get(entry.sku) ?? entry.sku;
+        skus.set(sku, sku);
+        part = { sku, credits: 0, units: 0 };
+        request.parts.push(part);
+      }
       part.credits += debit;
       part.units += entry.units ?? 0;
-      request.parts.set(entry.sku, part);
     }
   }
 
   /** One observation per request, scaled to a record by `scale` requests per record. */
   private observations(requests: Map<string, RequestCost>, scale: number): Observation[] {
-    return [...requests].map(([id, r]) => {
-      const parts: CostPart[] = [...r.parts].map(([sku, p]) => ({
-        key: sku,
+    return Array.from(requests, ([id, r]) => {
+      const parts: CostPart[] = r.parts.map((p) => ({
+        key: p.sku,
         kind: 'sku',
         credits: p.credits * scale,
         executions: 0,
@@ -151,9 +163,12 @@ export class VeniceSource implements Provider {
     const end = this.deps.context.now();
     const window = { start: new Date(end - plan.windowDays * DAY_MS), end: new Date(end) };
     const requests = await this.readRequests(window);
+    let tokenSum = 0;
+    for (const r of requests.values()) tokenSum += r.tokens;
+    const tokens = tokenSum / Math.max(1, requests.size);
     const observations = this.observations(requests, this.deps.requestsPerRecord);
-    const tokens =
-      [...requests.values()].reduce((a, r) => a + r.tokens, 0) / Math.max(1, requests.size);
+    // The observations hold all the estimate needs: the per-request sums go before it runs.
+    requests.clear();
     const perRecord =
       this.deps.requestsPerRecord !== 1
         ? `; ${this.deps.requestsPerRecord} requests per record`

@@ -1,2 +1,0 @@
-import{a,b}from"./chunk-7CNZMGLK.js";import"./chunk-RI6N4TEZ.js";import"./chunk-TISUVMA6.js";import"./chunk-XHT6MRHG.js";import"./chunk-ONYTOTO6.js";import"./chunk-J5XHO2GN.js";import"./chunk-7FPNN4YB.js";import"./chunk-DSQNS46W.js";import"./chunk-BK3IXHEL.js";import"./chunk-EKXXSJEI.js";import"./chunk-7ATEFXQI.js";import"./chunk-YSVBCBI6.js";import"./chunk-HSVUYPJZ.js";import"./chunk-RVBERDFA.js";import"./chunk-HZ63KRUR.js";import"./chunk-NKKAZ43I.js";export{a as createOctokit,b as upsertComment};
-//# sourceMappingURL=comment-OV45MZNA.js.map
