@@ -149,12 +149,10 @@ function loadAfterAnswers() {
 }
 
 /**
- * Work every decision does after its answers, done while the requests are out instead: ICU
- * sets up number formatting on the first `toLocaleString` (20–45 ms), and the report renderers
- * load from their own chunks.
+ * Work every decision does after its answers, done while the requests are out instead: the
+ * report renderers load from their own chunks.
  */
 function warmUpWhileWaiting(): void {
-  whileWaitingOnNetwork(() => (0.5).toLocaleString('en-US', { maximumFractionDigits: 2 }));
   whileWaitingOnNetwork(async () =>
     (await import('./export/report-files.js')).loadReportRenderers(),
   );

@@ -1,5 +1,6 @@
 // Previous / New / Diff: the change a pull request makes to a batch's cost, against the report of
 // another run (the base branch's). Pure: both sides arrive as plain figures.
+import { groupedCount, groupedNumber } from '../shared/grouped-number.js';
 
 /** The figures of one run that a comparison reads. */
 export interface CostFigures {
@@ -81,9 +82,9 @@ function movedNode(
   return best;
 }
 
-const whole = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const whole = (n: number) => groupedCount(n);
 const credits = (n: number) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  groupedNumber(n, 2, 4);
 
 /** A signed percentage: `+25%`, `−3.5%`, `new` when there was nothing before. */
 export function signedPercent(percent: number | null): string {
@@ -91,7 +92,7 @@ export function signedPercent(percent: number | null): string {
   if (!Number.isFinite(percent)) return percent > 0 ? 'new' : '−∞';
   const rounded = Math.round(percent * 10) / 10;
   const sign = rounded > 0 ? '+' : rounded < 0 ? '−' : '';
-  return `${sign}${Math.abs(rounded).toLocaleString('en-US')}%`;
+  return `${sign}${groupedNumber(Math.abs(rounded))}%`;
 }
 
 function signed(n: number, format: (n: number) => string): string {

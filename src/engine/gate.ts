@@ -1,5 +1,6 @@
 import { type CostComparison, increasedPast, signedPercent } from './compare.js';
 import type { Projection } from './project.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /** What the billing account can pay, in the provider's credit unit. */
 export interface Balance {
@@ -38,7 +39,7 @@ export interface Decision {
 }
 
 const fmt = (n: number) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+  groupedNumber(n, 0, 2);
 
 /**
  * The only place a decision is made: `fail` when projected > limit; else `warn` when

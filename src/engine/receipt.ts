@@ -1,5 +1,6 @@
 import type { Estimate } from './estimate.js';
 import type { Projection } from './project.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /** What a launched batch did, as the guard saw it at the end. */
 export interface BatchOutcome {
@@ -50,7 +51,7 @@ export interface Receipt extends BatchOutcome {
   explanations: string[];
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+const fmt = (n: number) => groupedNumber(n, 0, 4);
 
 /**
  * How far above the estimated mean per record a batch may come before the bound counts as broken,

@@ -20,11 +20,11 @@ export interface ReportFiles {
 }
 
 /**
- * Loads the renderers that live in chunks of their own (the HTML page, prom-client), so that a
- * caller with time to spare (waiting on the network) can pay for them before the report exists.
+ * Loads the renderer that lives in a chunk of its own (the HTML page), so that a caller with time
+ * to spare (waiting on the network) can pay for it before the report exists.
  */
 export async function loadReportRenderers(): Promise<void> {
-  await Promise.all([import('../report/html.js'), import('prom-client')]);
+  await import('../report/html.js');
 }
 
 /**
@@ -48,7 +48,7 @@ export async function writeReportFiles(report: Report, dir: string): Promise<Rep
     { path: html, content: renderHtml(report) },
     // Written piece by piece: one row per observation, 500k of them for a busy Venice ledger.
     { path: csv, content: observationsCsvPieces(report) },
-    { path: prometheus, content: await renderPrometheus(report) },
+    { path: prometheus, content: renderPrometheus(report) },
   ]);
   const all = [json, markdown, html, csv, prometheus];
   return { dir, json, markdown, html, csv, prometheus, all };

@@ -259,9 +259,19 @@ export class HttpClient {
     }
   }
 
-  /** Sends a request and parses its JSON answer with `schema`. */
-  async json<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.output<S>> {
+  /**
+   * Sends a request and parses its JSON answer with `schema`. `check`, for a large answer on the
+   * critical path, is a hand-written reading of the same schema: what it returns is used as is,
+   * and what it refuses (undefined) is parsed by `schema`, which names the field that drifted.
+   */
+  async json<S extends z.ZodType>(
+    req: HttpRequest,
+    schema: S,
+    check?: (body: unknown) => z.output<S> | undefined,
+  ): Promise<z.output<S>> {
     const response = await this.send(req);
+    const checked = check?.(response.body);
+    if (checked !== undefined) return checked;
     return parseAnswer(schema, response, this.endpointOf(req), this.o.service);
   }
 

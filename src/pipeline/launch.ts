@@ -16,6 +16,7 @@ import {
 } from '../providers/provider.js';
 import { ConfigError, describeError, GateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /** What the launch added to the report. */
 export interface LaunchResult {
@@ -135,7 +136,7 @@ function namedNodes(outcome: BatchOutcome, observations: Observation[]): BatchOu
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const fmt = (n: number) => groupedNumber(n, 0, 2);
 
 const STOPPED: Record<NonNullable<Receipt['stopped']>, (r: Receipt, unit: string) => string> = {
   'hard-cap': (r, unit) => `was cancelled at the hard cap of ${fmt(r.hardCap)} ${unit}`,

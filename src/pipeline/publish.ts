@@ -52,7 +52,7 @@ async function exportMetrics(
   if (config.prometheusFile) {
     const path = config.prometheusFile;
     const written = await attempt('write prometheus-file', async () => {
-      await writeTextfileAtomically(path, await renderPrometheus(report));
+      await writeTextfileAtomically(path, renderPrometheus(report));
       return true;
     });
     if (written) log.info(`Metrics written to ${path}.`);
@@ -65,7 +65,7 @@ async function exportMetrics(
       tag: report.tag,
     };
     await attempt('push the metrics to the Pushgateway', async () =>
-      pushMetrics(url, config.pushgatewayHeaders, group, await renderPrometheus(report), log),
+      pushMetrics(url, config.pushgatewayHeaders, group, renderPrometheus(report), log),
     );
   }
 }

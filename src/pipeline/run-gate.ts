@@ -20,6 +20,7 @@ import { estimateCost } from './choose-source.js';
 import { launchBatch, lookForUnfinished } from './launch.js';
 import type { PreparedInputs, SampleSelection } from './prepare.js';
 import { type NameLookUp, startNameLookUp, subjectNameNow } from './subject-name.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 export { prepareInputs, type PreparedInputs } from './prepare.js';
 
@@ -144,7 +145,7 @@ function samplePicked(
 /** The basis with a note saying how the sample was picked, so a run can be reproduced. */
 function withSelection(basis: Basis, picked: SampleSelection | undefined): Basis {
   if (picked === undefined) return basis;
-  const from = picked.from.toLocaleString('en-US');
+  const from = groupedNumber(picked.from);
   const said =
     picked.selection === 'random'
       ? `sample: ${picked.size} records drawn at random from the ${from} of records-file (seed ${String(picked.seed)}; sample-seed reproduces it)`

@@ -1,4 +1,4 @@
-import { groupedNumber } from './grouping.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /**
  * A number as a step output: a plain decimal with at most 4 decimal places (or `decimals`), no
@@ -27,7 +27,7 @@ export function displayNumber(value: number | null | undefined, decimals = 2): s
 export function displayPercent(share: number | null | undefined): string {
   if (share === null || share === undefined || Number.isNaN(share)) return '—';
   if (!Number.isFinite(share)) return '∞';
-  return `${(Math.round(share * 1000) / 10).toLocaleString('en-US')}%`;
+  return `${groupedNumber(Math.round(share * 1000) / 10)}%`;
 }
 
 /** A unit as part of a machine name (a CSV header, a metric name): `credits`, `usd`. */

@@ -3,6 +3,7 @@
 // It lives in the report room (not pipeline/) because the renderers draw their heading from it.
 import type { Receipt } from '../engine/receipt.js';
 import type { Report } from './report.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /** How the runner is told: fail the step, annotate it, or say nothing special. */
 export type AnnotationKind = 'error' | 'warning' | 'notice' | 'none';
@@ -141,4 +142,4 @@ function firstReason(report: OutcomeInput): string {
   return report.reasons[0] ?? '';
 }
 
-const plain = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const plain = (n: number) => groupedNumber(n, 0, 2);

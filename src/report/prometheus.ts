@@ -80,35 +80,54 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
 }
 
 /**
- * `metrics.prom`: gauges in the Prometheus text exposition format, for node_exporter's textfile
- * collector. Written through prom-client's registry so names, HELP text and label values are
- * escaped by a library that knows the format. No timestamps (the collector rejects them).
+ * `metrics.prom`: gauges in the Prometheus text exposition format (version 0.0.4), for
+ * node_exporter's textfile collector and the Pushgateway. No timestamps (the collector rejects
+ * them). Written out here rather than through prom-client's registry: loading prom-client (with
+ * `perf_hooks`, `v8` and `@opentelemetry/api`) cost a history decision ~10 ms of CPU for eight
+ * lines of text (README "Performance"). The text is prom-client's to the byte —
+ * test/report/prometheus-prom-client.test.ts renders random reports both ways — and
+ * `promtool check metrics` accepts it (test/report/prometheus-promtool.test.ts).
  */
-export async function renderPrometheus(report: Report): Promise<string> {
-  // Loaded on first use: prom-client (with @opentelemetry/api) costs ~20 ms of start-up
-  // (README "Performance"), and a gate refused for a bad input never renders metrics.
-  // prom-client is CommonJS: its exports object is the namespace's `default`, in Node and in
-  // the bundle's lazy chunk alike (the bundle's chunk has no named exports).
-  const { Gauge, Registry } = (await import('prom-client')).default;
-  const registry = new Registry();
+export function renderPrometheus(report: Report): string {
   const labels = { workflow: report.subject, provider: report.provider, tag: report.tag };
   const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
-  for (const [name, help, value] of gauges) {
-    const g = new Gauge({
-      name: `${METRIC_PREFIX}${name}`,
+  const families = gauges.map(([name, help, value]) =>
+    family(
+      name,
       help,
-      labelNames: LABEL_NAMES,
-      registers: [registry],
-    });
-    if (value !== null && value !== undefined && Number.isFinite(value)) g.set(labels, value);
+      value !== null && value !== undefined && Number.isFinite(value) ? [[labels, value]] : [],
+    ),
+  );
+  const decisions = (['pass', 'warn', 'fail'] as const).map((d): Sample => [
+    { ...labels, decision: d },
+    report.decision === d ? 1 : 0,
+  ]);
+  families.push(
+    family('decision', 'The gate decision: 1 for the current one, 0 for the others.', decisions),
+  );
+  // Families apart by a blank line, the text ending in a newline: as prom-client's registry writes it.
+  return `${families.join('\n\n')}\n`;
+}
+
+type Sample = [labels: Record<string, string>, value: number];
+
+/** One gauge: `# HELP`, `# TYPE` and a line per sample; a gauge never set has no sample line. */
+function family(name: string, help: string, samples: Sample[]): string {
+  const full = `${METRIC_PREFIX}${name}`;
+  const lines = [`# HELP ${full} ${escapeText(help)}`, `# TYPE ${full} gauge`];
+  for (const [labels, value] of samples) {
+    const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+    lines.push(`${full}{${pairs.join(',')}} ${String(value)}`);
   }
-  const decision = new Gauge({
-    name: `${METRIC_PREFIX}decision`,
-    help: 'The gate decision: 1 for the current one, 0 for the others.',
-    labelNames: [...LABEL_NAMES, 'decision'],
-    registers: [registry],
-  });
-  for (const d of ['pass', 'warn', 'fail'] as const)
-    decision.set({ ...labels, decision: d }, report.decision === d ? 1 : 0);
-  return registry.metrics();
+  return lines.join('\n');
+}
+
+// The exposition format's escapes: a backslash and a line feed in HELP text and label values,
+// and a double quote in label values, so no untrusted text can end a line or a label early.
+function escapeText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function escapeLabelValue(text: string): string {
+  return escapeText(text).replace(/"/g, '\\"');
 }

@@ -28,7 +28,7 @@ describe('pushMetrics', () => {
   it('PUTs the text exposition under the URL path, with the extra headers, and never echoes them', async () => {
     const server = await scriptedServer([json(401, { error: 'no' })]);
     try {
-      const metrics = await renderPrometheus(fixedReport(1000, 2_600));
+      const metrics = renderPrometheus(fixedReport(1000, 2_600));
       const secret = 'Bearer s3cr3t-push-token';
       const push = pushMetrics(
         `${server.url}/pg/`,

@@ -31,7 +31,7 @@ async function emittedNames(): Promise<Set<string>> {
       durationMs: 600_000,
     },
   });
-  const families = parsePrometheus(await renderPrometheus(report)) as unknown as {
+  const families = parsePrometheus(renderPrometheus(report)) as unknown as {
     name: string;
   }[];
   return new Set(families.map((f) => f.name));

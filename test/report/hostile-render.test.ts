@@ -59,7 +59,7 @@ describe('hostile API text in every format', () => {
     expect(csv).toContain(`'=HYPERLINK(""http://evil"")`);
     // A file, not the log: line breaks stay inside one RFC 4180 quoted field.
     expect(csv).toContain(`"${API_MESSAGE.replace(/"/g, '""')}"`);
-    const prom = await renderPrometheus({ ...report, subject: 'wf"} 1\nevil_metric{a="' });
+    const prom = renderPrometheus({ ...report, subject: 'wf"} 1\nevil_metric{a="' });
     expect(prom).not.toMatch(/^evil_metric/m);
     const parsed = JSON.parse(renderJson(report)) as { reasons: string[] };
     expect(parsed.reasons.at(-1)).toContain(API_MESSAGE);

@@ -42,7 +42,7 @@ function promtoolOrSkip(ctx: { skip: () => never }): string {
 describe('metrics.prom under promtool check metrics', () => {
   it.for(RENDERED)('accepts %s', async ([, report], ctx) => {
     const promtool = promtoolOrSkip(ctx);
-    const text = await renderPrometheus(report);
+    const text = renderPrometheus(report);
     const check = promtoolCheck(promtool, text);
     expect(check.output).toBe('');
     expect(check.code).toBe(0);
@@ -60,7 +60,7 @@ describe('metrics.prom under promtool check metrics', () => {
 
 describe('metric names and units', () => {
   const names = async (report: Report) =>
-    (parsePrometheus(await renderPrometheus(report)) as unknown as { name: string }[]).map(
+    (parsePrometheus(renderPrometheus(report)) as unknown as { name: string }[]).map(
       (f) => f.name,
     );
 

@@ -112,7 +112,7 @@ const finishedBatch = (actual: number) => ({
 describe('metrics.prom', () => {
   it('matches its golden file and parses back with an exposition-format parser', async () => {
     const report = fixedReport(1000, 2_600);
-    const text = await renderPrometheus(report);
+    const text = renderPrometheus(report);
     expectGolden('metrics.prom', text);
     expect(text.endsWith('\n')).toBe(true);
     const families = parsePrometheus(text) as unknown as PromFamily[];
@@ -143,7 +143,7 @@ describe('metrics.prom', () => {
   });
 
   it('puts the comment tag on every series, so matrix legs of one workflow stay apart', async () => {
-    const text = await renderPrometheus({ ...fixedReport(1000, 2_600), tag: 'eu "prod"' });
+    const text = renderPrometheus({ ...fixedReport(1000, 2_600), tag: 'eu "prod"' });
     const families = parsePrometheus(text) as unknown as PromFamily[];
     const samples = families.flatMap((f) => f.metrics);
     expect(samples.length).toBeGreaterThan(8);
@@ -151,7 +151,7 @@ describe('metrics.prom', () => {
   });
 
   it("names the cost gauges in the provider's unit, so no name holds two units", async () => {
-    const text = await renderPrometheus(veniceReport(5000, 25));
+    const text = renderPrometheus(veniceReport(5000, 25));
     expectGolden('metrics-venice.prom', text);
     const names = (parsePrometheus(text) as unknown as PromFamily[]).map((f) => f.name);
     expect(names).toContain('batch_cost_gate_projected_usd');
@@ -162,7 +162,7 @@ describe('metrics.prom', () => {
   it("gives a launched batch's actual spend and whether the bound held, only with a receipt", async () => {
     const spent = async (actual: number) => {
       const report = fixedReport(1000, 38_000, { batch: finishedBatch(actual) });
-      const text = await renderPrometheus(report);
+      const text = renderPrometheus(report);
       const families = parsePrometheus(text) as unknown as PromFamily[];
       const value = (name: string) =>
         families.find((f) => f.name === `batch_cost_gate_${name}`)?.metrics[0]?.value;
@@ -175,13 +175,13 @@ describe('metrics.prom', () => {
     const over = await spent(5_000);
     expect(over.report.receipt!.boundHeld).toBe(false);
     expect(over.value('bound_held')).toBe('0');
-    const none = await renderPrometheus(fixedReport(1000, 38_000));
+    const none = renderPrometheus(fixedReport(1000, 38_000));
     expect(none).not.toMatch(/actual_credits|bound_held/);
   });
 
   it('escapes label values', async () => {
     const report = { ...fixedReport(10, 100), subject: 'wf "quoted" \\ back\nslash' };
-    const families = parsePrometheus(await renderPrometheus(report)) as unknown as PromFamily[];
+    const families = parsePrometheus(renderPrometheus(report)) as unknown as PromFamily[];
     expect(families[0]!.metrics[0]!.labels!.workflow).toBe('wf "quoted" \\ back\nslash');
   });
 });

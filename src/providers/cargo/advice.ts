@@ -1,6 +1,7 @@
 import type { Advice } from '../../engine/advice.js';
 import type { Estimate } from '../../engine/estimate.js';
 import { EXECUTION_CHARGE } from './cost.js';
+import { groupedNumber } from '../../shared/grouped-number.js';
 
 // Integrations whose price is set by a language model (Cargo bills them as `.chat` or
 // `.extractor.*` slugs); a cheaper model is the biggest lever on these.
@@ -14,7 +15,7 @@ const ERROR_SHARE = 0.05;
 const AGENT_STEPS = 5;
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;
-const credits = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+const credits = (n: number) => groupedNumber(n, 0, 3);
 
 type Lever = (estimate: Estimate) => Advice | undefined;
 

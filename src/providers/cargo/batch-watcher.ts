@@ -9,6 +9,7 @@ import type { BatchData, CargoClient } from './client.js';
 import { billedCredits } from './cost.js';
 import { CompletionPace, SpendPace } from './poll-schedule.js';
 import type { Batch, BatchStatus } from './schemas.js';
+import { groupedNumber } from '../../shared/grouped-number.js';
 
 /** The statuses after which a batch neither runs nor bills (reference: `Batch`). */
 export const TERMINAL_STATUSES: ReadonlySet<BatchStatus> = new Set([
@@ -95,7 +96,7 @@ export interface WatcherDeps {
   context: ProviderContext;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const fmt = (n: number) => groupedNumber(n, 0, 2);
 /** API text on one line, so it cannot start a line of its own in the log (a runner command). */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions, type HttpRequest } from '../../http/client.js';
 import { CLIENT_NAME, VERSION } from '../../shared/version.js';
 import * as s from './schemas.js';
+import { readRunsPage } from './run-page.js';
 
 export interface CargoClientOptions {
   apiUrl: string;
@@ -116,9 +117,10 @@ export class CargoClient {
     req: HttpRequest,
     schema: S,
     http = this.http,
+    check?: (body: unknown) => z.output<S> | undefined,
   ): Promise<z.output<S>> {
     try {
-      return await http.json(req, schema);
+      return await http.json(req, schema, check);
     } catch (error) {
       throw explain(error, req.path);
     }
@@ -148,6 +150,8 @@ export class CargoClient {
     return this.call(
       { method: 'POST', path: '/orchestration/runs/list', body: filter },
       s.runsListAnswer,
+      this.http,
+      readRunsPage,
     );
   }
 

@@ -6,8 +6,9 @@ import type { BatchOutcome } from '../../engine/receipt.js';
 import { CargoBatchWatcher, type BatchProgress, type WatcherDeps } from './batch-watcher.js';
 import type { BatchData } from './client.js';
 import { batchPollInterval } from './poll-schedule.js';
+import { groupedNumber } from '../../shared/grouped-number.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const fmt = (n: number) => groupedNumber(n, 0, 2);
 
 /** Most unfinished batches read (one page): enough to see that some exist and name them. */
 const OPEN_BATCHES_CAP = 100;

@@ -23,6 +23,7 @@ import { CargoBatchGuard } from './guard.js';
 import type { CargoClient } from './client.js';
 import { EXECUTION_CHARGE, executionCharge, runCost, runProviderCredits } from './cost.js';
 import type { Batch, Run } from './schemas.js';
+import { groupedNumber } from '../../shared/grouped-number.js';
 
 /** Most runs history reads: one page of 200, one round trip (README "Performance"). */
 export const HISTORY_CAP = 200;
@@ -95,7 +96,7 @@ export function recentHistory(runs: readonly Run[]): {
   return { observations: recent, note };
 }
 
-const fmtCredits = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+const fmtCredits = (n: number) => groupedNumber(n, 0, 4);
 
 /** Sample poll interval: Cargo advises runs be polled every ~2 s, less often after a minute. */
 export function defaultPollInterval(elapsedMs: number, previousMs: number | undefined): number {
@@ -104,7 +105,7 @@ export function defaultPollInterval(elapsedMs: number, previousMs: number | unde
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const fmt = (n: number) => groupedNumber(n, 0, 2);
 const isFinishedRun = (r: Run) => r.status === 'success' || r.status === 'error';
 
 /** The Cargo provider: balance from the subscription, cost per record from runs or metrics. */

@@ -2,6 +2,7 @@ import { ApiError } from '../../shared/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../http/client.js';
 import type { Log } from '../../shared/log.js';
 import * as s from './schemas.js';
+import { groupedCount } from '../../shared/grouped-number.js';
 
 export interface VeniceClientOptions {
   apiUrl: string;
@@ -184,7 +185,7 @@ export class VeniceClient {
   private pastPageBound(path: string): ApiError {
     return this.endlessLedger(
       path,
-      `still had a next page after ${this.maxPages.toLocaleString('en-US')} pages, the most the gate reads. If the window really holds that much usage, shorten history-window-days`,
+      `still had a next page after ${groupedCount(this.maxPages)} pages, the most the gate reads. If the window really holds that much usage, shorten history-window-days`,
     );
   }
 

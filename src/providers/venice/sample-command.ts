@@ -1,13 +1,20 @@
 // Runs Venice's `sample-command`: the user's own program, which spends money while it runs. It
 // leads a process group of its own, so a deadline or an interrupt stops all of it — the shell and
 // everything the shell started — and the gate never waits on a pipe a leftover process still holds.
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { GateError } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
+
+// Loaded when a sample command runs, not with the provider: `child_process` (with `dgram`),
+// `readline` and `timers/promises` cost every decision that never runs one ~4 ms of start-up
+// before its first request (README "Performance").
+const childProcess = () =>
+  process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+const readline = () => process.getBuiltinModule('node:readline') as typeof import('node:readline');
+const timers = () =>
+  process.getBuiltinModule('node:timers/promises') as typeof import('node:timers/promises');
 
 /** How often a waiting gate says that the command still runs. */
 const PROGRESS_MS = 15_000;
@@ -72,7 +79,7 @@ export async function runInProcessGroup(run: SampleCommandRun): Promise<void> {
 
 function startGroup(run: SampleCommandRun): Group {
   // detached: the shell leads a new process group, so one kill reaches everything it started.
-  const child = spawn(run.command, {
+  const child = childProcess().spawn(run.command, {
     shell: true,
     detached: true,
     env: { ...process.env, ...run.env },
@@ -92,7 +99,7 @@ function startGroup(run: SampleCommandRun): Group {
 
 /** Each line of output goes to the log, prefixed, so it cannot start a runner workflow command. */
 function relay(stream: Readable, log: Log): void {
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = readline().createInterface({ input: stream, crlfDelay: Infinity });
   lines.on('line', (line) => {
     if (line.trim() !== '') log.info(`  sample-command: ${line}`);
   });
@@ -122,7 +129,7 @@ async function endGroup(group: Group, ending: Ending, run: SampleCommandRun): Pr
     run.log.info(stopNotice(ending, run.timeoutMs));
     await stopGroup(child);
   }
-  await Promise.race([group.closed, delay(DRAIN_MS)]);
+  await Promise.race([group.closed, timers().setTimeout(DRAIN_MS)]);
   child.stdout.destroy();
   child.stderr.destroy();
   child.unref();
@@ -151,7 +158,7 @@ async function stopGroup(child: Child): Promise<void> {
 async function groupEnds(child: Child, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    await delay(CHECK_MS);
+    await timers().setTimeout(CHECK_MS);
     if (!groupRuns(child)) return true;
   }
   return false;
