@@ -2,7 +2,8 @@
 // projection → decision → (launch) → report. Everything it touches from outside is handed in.
 import type { Basis, EstimateOutcome } from '../engine/evidence.js';
 import { decide, type Decision, limitIncrease } from '../engine/gate.js';
-import { project, type Projection } from '../engine/project.js';
+import type { Projection } from '../engine/project.js';
+import { whileWaitingOnNetwork } from '../http/idle.js';
 import type { Config } from '../inputs/config.js';
 import { phraserFor, type Surface } from '../inputs/phrase.js';
 import { LaunchError, type Provider, type ProviderContext } from '../providers/provider.js';
@@ -47,12 +48,15 @@ export interface GateRunDeps {
   surface?: Surface;
 }
 
-/** The three answers the gate waits for, read concurrently. */
+/** The three answers the gate waits for, read concurrently, and the projection that follows. */
 interface Answers {
   balance: PromiseSettledResult<Awaited<ReturnType<Provider['readBalance']>>>;
   estimate: PromiseSettledResult<EstimateOutcome>;
   count: PromiseSettledResult<number>;
+  project: ProjectionModule['project'];
 }
+
+type ProjectionModule = typeof import('../engine/project.js');
 
 /**
  * Reads the balance, the estimate and the record count concurrently, projects, decides,
@@ -75,6 +79,8 @@ export async function runGate(
   }
 }
 
+const loadProjection = () => import('../engine/project.js');
+
 async function gateWith(
   config: Config,
   prepared: PreparedInputs,
@@ -92,7 +98,7 @@ async function gateWith(
   const picked = estimated ? samplePicked(estimated, prepared, entry) : undefined;
   const projection =
     estimated && recordCount !== null
-      ? project({
+      ? answers.project({
           estimate: estimated.estimate,
           observations: estimated.observations,
           recordCount,
@@ -172,12 +178,17 @@ async function readAnswers(
     },
     say: phraserFor(deps.surface ?? 'action'),
   };
+  // The bound's statistics (jstat: ~11 ms to load) load while the answers are on the way, not
+  // before the first request goes out (README "Performance").
+  let projecting: Promise<ProjectionModule> | undefined;
+  whileWaitingOnNetwork(() => (projecting ??= loadProjection()));
   const [b, e, c] = await Promise.allSettled([
     balance,
     estimateCost(provider, entry, plan, balance, deps.log),
     recordCountOf(prepared, provider),
   ]);
-  return { balance: b, estimate: e, count: c };
+  const { project } = await (projecting ??= loadProjection());
+  return { balance: b, estimate: e, count: c, project };
 }
 
 type DecidedParts = Omit<ReportParts, 'decision' | 'reasons'> & {

@@ -166,7 +166,7 @@ describe('mutated API answers', () => {
         count('cargo runs answers');
         const answer = parsedOrInvalid(() =>
           parseAnswer(
-            cargo.runsListAnswer,
+            cargo.runsListAnswer(),
             { body: mutate({ runs: [RUN], count: 1 }, path, how), status: 200 },
             'POST /v1/orchestration/runs/list',
             'Cargo API',
@@ -211,7 +211,7 @@ describe('mutated API answers', () => {
 
   it('a subscription, a Venice balance and a ledger page: parse or invalid-response', () => {
     for (const [name, schema, base] of [
-      ['cargo subscription', cargo.subscriptionAnswer, SUBSCRIPTION],
+      ['cargo subscription', cargo.subscriptionAnswer(), SUBSCRIPTION],
       ['venice balance', venice.balanceAnswer, BALANCE],
       ['venice ledger', venice.usageHistoryAnswer, LEDGER],
     ] as const) {

@@ -5,7 +5,7 @@ import {
   estimateFromObservations,
   estimateFromTotals,
 } from '../../engine/estimate.js';
-import { checkDrift, DRIFT_ALPHA } from '../../engine/drift.js';
+import type * as Drift from '../../engine/drift.js';
 import type { BalanceReport, EstimateOutcome, SampleReport } from '../../engine/evidence.js';
 import { type Observation, observationCost } from '../../engine/observation.js';
 import type { BatchOutcome } from '../../engine/receipt.js';
@@ -23,6 +23,7 @@ import { CargoBatchGuard } from './guard.js';
 import type { CargoClient } from './client.js';
 import { EXECUTION_CHARGE, executionCharge, runCost, runProviderCredits } from './cost.js';
 import type { Batch, Run } from './schemas.js';
+import { whileWaitingOnNetwork } from '../../http/idle.js';
 import { groupedNumber } from '../../shared/grouped-number.js';
 
 /** Most runs history reads: one page of 200, one round trip (README "Performance"). */
@@ -74,7 +75,10 @@ export function observeRun(run: Run): Observation {
  * The observations history estimates from: every finished run, or only the recent ones when
  * `checkDrift` finds that the older runs cost significantly differently (then with a note saying so).
  */
-export function recentHistory(runs: readonly Run[]): {
+export function recentHistory(
+  runs: readonly Run[],
+  { checkDrift, DRIFT_ALPHA }: typeof Drift,
+): {
   observations: Observation[];
   note?: string;
 } {
@@ -106,6 +110,7 @@ export function defaultPollInterval(elapsedMs: number, previousMs: number | unde
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const fmt = (n: number) => groupedNumber(n, 0, 2);
+const loadDrift = () => import('../../engine/drift.js');
 const isFinishedRun = (r: Run) => r.status === 'success' || r.status === 'error';
 
 /** The Cargo provider: balance from the subscription, cost per record from runs or metrics. */
@@ -157,11 +162,19 @@ export class CargoSource implements Provider {
   async history(plan: WindowPlan): Promise<EstimateOutcome> {
     const to = this.context.now();
     const createdAfter = new Date(to - plan.windowDays * DAY_MS).toISOString();
-    const runs = await this.client.listAllRuns(
+    const reading = this.client.listAllRuns(
       { workflowUuid: this.subject, statuses: ['success', 'error'], createdAfter },
       { cap: HISTORY_CAP, pageSize: HISTORY_PAGE },
     );
-    const { observations, note } = recentHistory(runs.filter(isFinishedRun));
+    // The drift test needs jstat (~11 ms to load): loaded while the runs are on the way, not
+    // before their request goes out (README "Performance").
+    let drift: Promise<typeof Drift> | undefined;
+    whileWaitingOnNetwork(() => (drift ??= loadDrift()));
+    const runs = await reading;
+    const { observations, note } = recentHistory(
+      runs.filter(isFinishedRun),
+      await (drift ??= loadDrift()),
+    );
     if (note !== undefined) this.context.log.warning(note);
     const basis = {
       source: 'history' as const,
