@@ -1,18 +1,10 @@
 import * as z from 'zod';
-
-/**
- * A schema built on first use. Building zod schemas is start-up work (~10 ms for this file on a
- * cold Node 24), and a decision reads three or four of these answers — the runs page is read by
- * hand (`run-page.ts`) — so none is built before the first request goes out (README "Performance").
- */
-function schema<T>(build: () => T): () => T {
-  let built: T | undefined;
-  return () => (built ??= build());
-}
+import { schema } from '../../shared/lazy-schema.js';
 
 // Answers of the Cargo API, as `@cargo-ai/types` 1.0.56 declares them. Only the fields the gate
 // reads are checked; unknown fields are ignored, and every field typed `X | null` accepts null
-// (the SDK turns null into undefined, so absent is accepted too).
+// (the SDK turns null into undefined, so absent is accepted too). Each is built on first use: a
+// decision reads three or four of them, and the runs page is read by hand (`run-page.ts`).
 
 const credits = schema(() => z.number().finite().nonnegative());
 const count = schema(() => z.number().int().nonnegative());
