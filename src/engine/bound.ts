@@ -3,10 +3,11 @@
 // ("How the upper bound works") and `npm run bench:honesty`.
 import { futureMeanUpper, type MeanBound } from './continuous.js';
 import { tQuantile } from './distributions.js';
-import { sum } from './estimate.js';
+import { KahanSum, sum, sumOf } from './estimate.js';
 import { hitCountUpper } from './hits.js';
 import { lowConfidenceOf } from './low-confidence.js';
 import { momentsOf } from './moments.js';
+import { groupedNumber } from '../shared/grouped-number.js';
 
 /** One node's (or SKU's) share of an observed record's cost. */
 export interface BatchNode {
@@ -57,15 +58,42 @@ export interface BatchBound extends BatchProjection {
 interface HitNode {
   hits: number;
   price: number;
-  /** Per observation: did it bill. */
-  billed: boolean[];
+  /** Per observation: what it billed (it billed when above 0). */
+  credits: Float64Array;
 }
+
+/**
+ * How the bound reads an observed record: its cost and what each node billed on it. `project`
+ * reads the gate's observations through one, so a ledger's 250k requests are not copied into
+ * `BatchObservation`s first.
+ */
+export interface RecordReader<T> {
+  cost(record: T): number;
+  nodes(record: T): Iterable<BatchNode>;
+}
+
+/** What a bound is asked for, apart from the observed records. */
+export type BatchSettings = Omit<BatchInput, 'observations'>;
+
+const batchObservation: RecordReader<BatchObservation> = {
+  cost: (o) => o.cost,
+  nodes: (o) => o.nodes ?? [],
+};
 
 /** The one-sided upper bound on the batch total, with the projection and its caveats. */
 export function boundBatch(input: BatchInput): BatchBound {
-  checkInput(input);
-  const { recordCount, confidence, sampleOfBatch } = input;
-  const costs = input.observations.map((o) => o.cost);
+  return boundRecords(input.observations, batchObservation, input);
+}
+
+/** `boundBatch` of any records, read through `read`. */
+export function boundRecords<T>(
+  records: readonly T[],
+  read: RecordReader<T>,
+  settings: BatchSettings,
+): BatchBound {
+  checkSettings(settings);
+  const { recordCount, confidence, sampleOfBatch } = settings;
+  const { costs, nodeCredits } = readRecords(records, read);
   const n = costs.length;
   const perRecord = n === 0 ? 0 : sum(costs) / n;
   const projected = recordCount * perRecord;
@@ -83,8 +111,10 @@ export function boundBatch(input: BatchInput): BatchBound {
       method: noSpreadMethod(n, future, recordCount),
     };
   }
-  const hitNodes = intermittentNodes(input.observations);
-  const residual = costs.map((c, i) => c - sum(hitNodes.map((h) => (h.billed[i] ? h.price : 0))));
+  const hitNodes = intermittentNodes(nodeCredits, n);
+  const residual = costs.map(
+    (c, i) => c - sumOf(hitNodes, (h) => (h.credits[i]! > 0 ? h.price : 0)),
+  );
   const continuous = futureMeanUpper(residual, future, confidence);
   const hitsUpper = sum(
     hitNodes.map((h) => h.price * hitCountUpper(h.hits, n, future, confidence)),
@@ -96,49 +126,62 @@ export function boundBatch(input: BatchInput): BatchBound {
     ...base,
     upper: Math.max(projected, upper),
     lowConfidence: lowConfidenceOf({ n, identical, skew: continuous, confidence }),
-    method: boundMethod({ ...input, n, future }, continuous, hitNodes.length),
+    method: boundMethod({ ...settings, n, future }, continuous, hitNodes.length),
   };
 }
 
-/** Nodes that billed on some but not all observed records: hit-billed, whatever the provider. */
-function intermittentNodes(observations: readonly BatchObservation[]): HitNode[] {
-  const n = observations.length;
-  const perNode = new Map<string, number[]>();
-  observations.forEach((o, i) => {
-    for (const node of o.nodes ?? []) {
-      const credits = perNode.get(node.key) ?? new Array<number>(n).fill(0);
+/**
+ * Each record's cost, and per node what it billed on each record (0 where it did not run), in
+ * one pass that also refuses a non-finite figure: records a provider makes when asked (Venice's
+ * 250k requests) are made once.
+ */
+function readRecords<T>(
+  records: readonly T[],
+  read: RecordReader<T>,
+): { costs: number[]; nodeCredits: Map<string, Float64Array> } {
+  const nodeCredits = new Map<string, Float64Array>();
+  const costs = records.map((r, i) => {
+    const cost = read.cost(r);
+    if (!Number.isFinite(cost)) throw new RangeError(`an observation's cost is ${cost}`);
+    for (const node of read.nodes(r)) {
+      if (!Number.isFinite(node.credits))
+        throw new RangeError(`node ${node.key} has credits ${node.credits}`);
+      let credits = nodeCredits.get(node.key);
+      if (!credits) nodeCredits.set(node.key, (credits = new Float64Array(records.length)));
       credits[i] = credits[i]! + node.credits;
-      perNode.set(node.key, credits);
     }
+    return cost;
   });
+  return { costs, nodeCredits };
+}
+
+/** Nodes that billed on some but not all of `n` records: hit-billed, whatever the provider. */
+function intermittentNodes(nodeCredits: Map<string, Float64Array>, n: number): HitNode[] {
   const nodes: HitNode[] = [];
-  for (const credits of perNode.values()) {
-    const billed = credits.map((c) => c > 0);
-    const hits = billed.filter(Boolean).length;
+  for (const credits of nodeCredits.values()) {
+    let hits = 0;
+    const billed = new KahanSum();
+    for (const c of credits) {
+      if (!(c > 0)) continue;
+      hits += 1;
+      billed.add(c);
+    }
     if (hits === 0 || hits === n) continue;
     // The price per hit is the mean over the hits; how single hits differ from it stays in the
     // residual cost, which the continuous bound covers.
-    const price = sum(credits.filter((c) => c > 0)) / hits;
-    nodes.push({ hits, price, billed });
+    nodes.push({ hits, price: billed.total / hits, credits });
   }
   return nodes;
 }
 
-function checkInput(input: BatchInput): void {
-  const { recordCount, confidence } = input;
+function checkSettings({ recordCount, confidence }: BatchSettings): void {
   if (!Number.isInteger(recordCount) || recordCount < 0)
     throw new RangeError(`recordCount must be a whole number ≥ 0, got ${recordCount}`);
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
-  for (const o of input.observations) {
-    if (!Number.isFinite(o.cost)) throw new RangeError(`an observation's cost is ${o.cost}`);
-    for (const node of o.nodes ?? [])
-      if (!Number.isFinite(node.credits))
-        throw new RangeError(`node ${node.key} has credits ${node.credits}`);
-  }
 }
 
-const count = (x: number) => x.toLocaleString('en-US');
+const count = (x: number) => groupedNumber(x);
 
 function noSpreadMethod(n: number, future: number, recordCount: number): string {
   if (recordCount === 0) return 'none needed: the batch has no records';
@@ -150,7 +193,7 @@ function noSpreadMethod(n: number, future: number, recordCount: number): string 
 }
 
 function boundMethod(
-  batch: BatchInput & { n: number; future: number },
+  batch: BatchSettings & { n: number; future: number },
   continuous: MeanBound,
   hitNodes: number,
 ): string {

@@ -83,8 +83,7 @@ function movedNode(
 }
 
 const whole = (n: number) => groupedCount(n);
-const credits = (n: number) =>
-  groupedNumber(n, 2, 4);
+const credits = (n: number) => groupedNumber(n, 2, 4);
 
 /** A signed percentage: `+25%`, `−3.5%`, `new` when there was nothing before. */
 export function signedPercent(percent: number | null): string {

@@ -38,8 +38,7 @@ export interface Decision {
   reasons: string[];
 }
 
-const fmt = (n: number) =>
-  groupedNumber(n, 0, 2);
+const fmt = (n: number) => groupedNumber(n, 0, 2);
 
 /**
  * The only place a decision is made: `fail` when projected > limit; else `warn` when

@@ -1,4 +1,4 @@
-import { boundBatch } from './bound.js';
+import { boundRecords, type RecordReader } from './bound.js';
 import type { Estimate } from './estimate.js';
 import { type Observation, observationCost } from './observation.js';
 
@@ -31,7 +31,7 @@ export interface ProjectInput {
 }
 
 /**
- * `projected = N × mean`; `upper` bounds the batch total (see `boundBatch`, shared with the public
+ * `projected = N × mean`; `upper` bounds the batch total (see `boundRecords`, shared with the public
  * `projectBatch`). Usage metrics give totals only: the bound then equals the projection.
  */
 export function project(input: ProjectInput): Projection {
@@ -49,8 +49,7 @@ export function project(input: ProjectInput): Projection {
       method: 'none: usage metrics give totals only',
     };
   }
-  const bound = boundBatch({
-    observations: input.observations.map(toBatchObservation),
+  const bound = boundRecords(input.observations, observedRecord, {
     recordCount,
     confidence,
     sampleOfBatch: input.sampleOfBatch,
@@ -59,12 +58,8 @@ export function project(input: ProjectInput): Projection {
   return { recordCount, perRecord, projected, upper, confidence, t, lowConfidence, method };
 }
 
-function toBatchObservation(o: Observation) {
-  return {
-    cost: observationCost(o),
-    providerCredits: o.providerCredits,
-    executions: o.executions,
-    status: o.status,
-    nodes: o.parts.map((p) => ({ key: p.key, credits: p.credits, executions: p.executions })),
-  };
-}
+/** An observation as the bound reads it: its parts are its nodes, read in place, not copied. */
+const observedRecord: RecordReader<Observation> = {
+  cost: observationCost,
+  nodes: (o) => o.parts,
+};

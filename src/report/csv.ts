@@ -48,12 +48,21 @@ export function* observationsCsvPieces(report: Report): Generator<string> {
   yield `${cols.map(([h]) => csvField(h)).join(',')}\r\n`;
   const { observations } = report;
   for (let start = 0; start < observations.length; start += ROWS_PER_PIECE) {
-    let piece = '';
-    for (const o of observations.slice(start, start + ROWS_PER_PIECE)) {
-      piece += `${cols.map(([, cell]) => cell(o)).join(',')}\r\n`;
-    }
-    yield piece;
+    yield csvRows(observations, start, Math.min(start + ROWS_PER_PIECE, observations.length), cols);
   }
+}
+
+/**
+ * Rows `start` to `end` as CSV lines, each row read by its index and let go once written: no
+ * slice of rows is kept while the piece is being written (a large report makes rows on reading).
+ */
+function csvRows(rows: readonly ObservationRow[], start: number, end: number, cols: Column[]) {
+  const lines: string[] = [];
+  for (let i = start; i < end; i += 1) {
+    const row = rows[i]!;
+    lines.push(cols.map(([, cell]) => cell(row)).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** `observations.csv`: one row per observed run (or request). */

@@ -4,9 +4,6 @@ import type { Report } from './report.js';
 /** Prefix of every metric, one application prefix as the exposition guidelines ask. */
 export const METRIC_PREFIX = 'batch_cost_gate_';
 
-// `tag` (the comment tag) keeps matrix legs and environments of one workflow apart.
-const LABEL_NAMES = ['workflow', 'provider', 'tag'] as const;
-
 type Value = number | null | undefined;
 
 /**

@@ -2,7 +2,7 @@ import type { Advice } from '../engine/advice.js';
 import type { Estimate } from '../engine/estimate.js';
 import type { Decision, Verdict } from '../engine/gate.js';
 import type { BalanceReport, Basis, SampleReport, Vocabulary } from '../engine/evidence.js';
-import { observationCost, type Observation } from '../engine/observation.js';
+import { observationCost, type Observation, viewList } from '../engine/observation.js';
 import type { Projection } from '../engine/project.js';
 import type { Receipt } from '../engine/receipt.js';
 import { CLIENT_NAME, VERSION } from '../shared/version.js';
@@ -162,7 +162,7 @@ export function buildReport(parts: ReportParts): Report {
     gate: parts.gate ?? null,
     sample: parts.sample ?? null,
     advice: parts.advice ?? [],
-    observations: (parts.observations ?? []).map(observationRow),
+    observations: observationRows(parts.observations ?? []),
     receipt: parts.receipt ?? null,
     comparison: parts.comparison ?? null,
   };
@@ -180,6 +180,19 @@ function observationRow(o: Observation): ObservationRow {
     executionCredits: o.executionCredits,
     total: observationCost(o),
   };
+}
+
+/** Past this many observations, a report's rows are made when read rather than held. */
+export const HELD_ROWS = 10_000;
+
+/**
+ * One row per observation. A Venice ledger lists 250k requests: held, their rows are 28 MB that
+ * outlive V8's young collections; as a `viewList` each row is made when a renderer reads it.
+ * Fewer are held, as plain rows a caller may edit.
+ */
+function observationRows(observations: readonly Observation[]): ObservationRow[] {
+  if (observations.length <= HELD_ROWS) return observations.map(observationRow);
+  return viewList(observations.length, (i) => observationRow(observations[i]!));
 }
 
 /** The step outputs of the interface contract, every one set, '' where not computed. */

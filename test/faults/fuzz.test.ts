@@ -212,8 +212,8 @@ describe('mutated API answers', () => {
   it('a subscription, a Venice balance and a ledger page: parse or invalid-response', () => {
     for (const [name, schema, base] of [
       ['cargo subscription', cargo.subscriptionAnswer(), SUBSCRIPTION],
-      ['venice balance', venice.balanceAnswer, BALANCE],
-      ['venice ledger', venice.usageHistoryAnswer, LEDGER],
+      ['venice balance', venice.balanceAnswer(), BALANCE],
+      ['venice ledger', venice.usageHistoryAnswer(), LEDGER],
     ] as const) {
       fc.assert(
         fc.property(anyMutation(base), ([path, how]) => {

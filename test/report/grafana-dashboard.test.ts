@@ -16,7 +16,7 @@ const dashboard = JSON.parse(
 ) as { title: string; panels: Panel[]; templating: { list: { query: { query: string } }[] } };
 
 /** Every family the gate emits for Cargo, a receipt included. */
-async function emittedNames(): Promise<Set<string>> {
+function emittedNames(): Set<string> {
   const report = fixedReport(1000, 38_000, {
     batch: {
       batchUuid: 'batch-0003',
@@ -50,8 +50,8 @@ describe('examples/grafana-dashboard.json', () => {
     for (const p of dashboard.panels) expect(p.targets?.length, p.title).toBeGreaterThan(0);
   });
 
-  it('queries only metric names the gate emits, with labels it sets', async () => {
-    const emitted = await emittedNames();
+  it('queries only metric names the gate emits, with labels it sets', () => {
+    const emitted = emittedNames();
     const queries = [
       ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)),
       ...dashboard.templating.list.map((v) => v.query.query),

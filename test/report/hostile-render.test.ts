@@ -50,7 +50,7 @@ describe('hostile API text in every format', () => {
     }
   });
 
-  it('keeps the text view, CSV, Prometheus and JSON inert in their own way', async () => {
+  it('keeps the text view, CSV, Prometheus and JSON inert in their own way', () => {
     const report = hostileReport();
     const text = renderText(report);
     expect(text).not.toContain('\u001b');

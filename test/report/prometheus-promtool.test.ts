@@ -40,7 +40,7 @@ function promtoolOrSkip(ctx: { skip: () => never }): string {
 }
 
 describe('metrics.prom under promtool check metrics', () => {
-  it.for(RENDERED)('accepts %s', async ([, report], ctx) => {
+  it.for(RENDERED)('accepts %s', ([, report], ctx) => {
     const promtool = promtoolOrSkip(ctx);
     const text = renderPrometheus(report);
     const check = promtoolCheck(promtool, text);
@@ -59,14 +59,12 @@ describe('metrics.prom under promtool check metrics', () => {
 });
 
 describe('metric names and units', () => {
-  const names = async (report: Report) =>
-    (parsePrometheus(renderPrometheus(report)) as unknown as { name: string }[]).map(
-      (f) => f.name,
-    );
+  const names = (report: Report) =>
+    (parsePrometheus(renderPrometheus(report)) as unknown as { name: string }[]).map((f) => f.name);
 
-  it('holds one unit per name: credits for Cargo, USD for Venice, never both', async () => {
-    const cargo = await names(fixedReport(1000, 38_000, { batch: finished }));
-    const venice = await names(veniceReport(5000, 25));
+  it('holds one unit per name: credits for Cargo, USD for Venice, never both', () => {
+    const cargo = names(fixedReport(1000, 38_000, { batch: finished }));
+    const venice = names(veniceReport(5000, 25));
     expect(cargo).toContain('batch_cost_gate_projected_credits');
     expect(cargo).toContain('batch_cost_gate_actual_credits');
     expect(venice).toContain('batch_cost_gate_projected_usd');
@@ -74,9 +72,9 @@ describe('metric names and units', () => {
     expect(cargo.filter((n) => n.includes('usd'))).toEqual([]);
   });
 
-  it('derives the unit suffix from the vocabulary, whatever the unit', async () => {
+  it('derives the unit suffix from the vocabulary, whatever the unit', () => {
     const base = veniceReport(5000, 25);
-    const diem = await names({ ...base, vocabulary: { ...base.vocabulary, unit: 'DIEM' } });
+    const diem = names({ ...base, vocabulary: { ...base.vocabulary, unit: 'DIEM' } });
     expect(diem).toContain('batch_cost_gate_projected_diem');
     expect(diem).toContain('batch_cost_gate_remaining_diem');
     expect(diem.filter((n) => n.includes('usd'))).toEqual([]);

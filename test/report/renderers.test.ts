@@ -110,7 +110,7 @@ const finishedBatch = (actual: number) => ({
 });
 
 describe('metrics.prom', () => {
-  it('matches its golden file and parses back with an exposition-format parser', async () => {
+  it('matches its golden file and parses back with an exposition-format parser', () => {
     const report = fixedReport(1000, 2_600);
     const text = renderPrometheus(report);
     expectGolden('metrics.prom', text);
@@ -142,7 +142,7 @@ describe('metrics.prom', () => {
     );
   });
 
-  it('puts the comment tag on every series, so matrix legs of one workflow stay apart', async () => {
+  it('puts the comment tag on every series, so matrix legs of one workflow stay apart', () => {
     const text = renderPrometheus({ ...fixedReport(1000, 2_600), tag: 'eu "prod"' });
     const families = parsePrometheus(text) as unknown as PromFamily[];
     const samples = families.flatMap((f) => f.metrics);
@@ -150,7 +150,7 @@ describe('metrics.prom', () => {
     for (const m of samples) expect(m.labels?.tag).toBe('eu "prod"');
   });
 
-  it("names the cost gauges in the provider's unit, so no name holds two units", async () => {
+  it("names the cost gauges in the provider's unit, so no name holds two units", () => {
     const text = renderPrometheus(veniceReport(5000, 25));
     expectGolden('metrics-venice.prom', text);
     const names = (parsePrometheus(text) as unknown as PromFamily[]).map((f) => f.name);
@@ -159,8 +159,8 @@ describe('metrics.prom', () => {
     expect(names.filter((n) => n.includes('credits'))).toEqual([]);
   });
 
-  it("gives a launched batch's actual spend and whether the bound held, only with a receipt", async () => {
-    const spent = async (actual: number) => {
+  it("gives a launched batch's actual spend and whether the bound held, only with a receipt", () => {
+    const spent = (actual: number) => {
       const report = fixedReport(1000, 38_000, { batch: finishedBatch(actual) });
       const text = renderPrometheus(report);
       const families = parsePrometheus(text) as unknown as PromFamily[];
@@ -168,18 +168,18 @@ describe('metrics.prom', () => {
         families.find((f) => f.name === `batch_cost_gate_${name}`)?.metrics[0]?.value;
       return { report, text, value };
     };
-    const held = await spent(2_100);
+    const held = spent(2_100);
     expectGolden('metrics-receipt.prom', held.text);
     expect(held.value('actual_credits')).toBe('2100');
     expect(held.value('bound_held')).toBe('1');
-    const over = await spent(5_000);
+    const over = spent(5_000);
     expect(over.report.receipt!.boundHeld).toBe(false);
     expect(over.value('bound_held')).toBe('0');
     const none = renderPrometheus(fixedReport(1000, 38_000));
     expect(none).not.toMatch(/actual_credits|bound_held/);
   });
 
-  it('escapes label values', async () => {
+  it('escapes label values', () => {
     const report = { ...fixedReport(10, 100), subject: 'wf "quoted" \\ back\nslash' };
     const families = parsePrometheus(renderPrometheus(report)) as unknown as PromFamily[];
     expect(families[0]!.metrics[0]!.labels!.workflow).toBe('wf "quoted" \\ back\nslash');

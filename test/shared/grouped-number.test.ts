@@ -35,13 +35,47 @@ describe('groupedNumber: what toLocaleString("en-US") gives, without ICU', () =>
 
   it('matches on ties, carries, signed zeros, extremes and the defaults', () => {
     const values = [
-      0, -0, 1.005, 2.675, 1.45, -1.45, 0.5, 1.5, 2.5, -2.5, 9.995, 99.995, 999.9999, 999_999.5,
-      -0.004, -0.005, 0.0005, 1e-7, 1.5e-7, 123456789.123456, 1e21, 1.7976931348623157e308,
-      5e-324, Number.MAX_SAFE_INTEGER, 0.1 + 0.2, 1234.5678,
+      0,
+      -0,
+      1.005,
+      2.675,
+      1.45,
+      -1.45,
+      0.5,
+      1.5,
+      2.5,
+      -2.5,
+      9.995,
+      99.995,
+      999.9999,
+      999_999.5,
+      -0.004,
+      -0.005,
+      0.0005,
+      1e-7,
+      1.5e-7,
+      123456789.123456,
+      1e21,
+      1.7976931348623157e308,
+      5e-324,
+      Number.MAX_SAFE_INTEGER,
+      0.1 + 0.2,
+      1234.5678,
     ];
     for (const value of values) {
-      for (const [min, max] of [[0, 0], [0, 2], [2, 2], [0, 3], [0, 4], [2, 4], [3, 20], [20, 20]]) {
-        expect(groupedNumber(value, min, max), `${value} ${min}/${max}`).toBe(intl(value, min!, max!));
+      for (const [min, max] of [
+        [0, 0],
+        [0, 2],
+        [2, 2],
+        [0, 3],
+        [0, 4],
+        [2, 4],
+        [3, 20],
+        [20, 20],
+      ]) {
+        expect(groupedNumber(value, min, max), `${value} ${min}/${max}`).toBe(
+          intl(value, min!, max!),
+        );
       }
       expect(groupedNumber(value)).toBe(value.toLocaleString('en-US'));
       expect(groupedCount(value)).toBe(value.toLocaleString('en-US', { maximumFractionDigits: 0 }));
@@ -52,7 +86,11 @@ describe('groupedNumber: what toLocaleString("en-US") gives, without ICU', () =>
   });
 
   it('defaults its largest fraction digits like Intl when only the smallest is given', () => {
-    expect(groupedNumber(1.23456, 4)).toBe((1.23456).toLocaleString('en-US', { minimumFractionDigits: 4 }));
-    expect(groupedNumber(1.23456, 1)).toBe((1.23456).toLocaleString('en-US', { minimumFractionDigits: 1 }));
+    expect(groupedNumber(1.23456, 4)).toBe(
+      (1.23456).toLocaleString('en-US', { minimumFractionDigits: 4 }),
+    );
+    expect(groupedNumber(1.23456, 1)).toBe(
+      (1.23456).toLocaleString('en-US', { minimumFractionDigits: 1 }),
+    );
   });
 });

@@ -104,7 +104,7 @@ export class VeniceClient {
       // Retries are non-2xx answers too, and too many of those block the key: keep them few.
       retries: options.retries ?? 2,
       readErrorBody: (body) => {
-        const parsed = s.errorBody.safeParse(body);
+        const parsed = s.errorBody().safeParse(body);
         return parsed.success ? { message: parsed.data.error } : {};
       },
       rateLimitWaitMs: veniceRateLimitWaitMs,
@@ -128,7 +128,7 @@ export class VeniceClient {
   /** Spendable balances per currency. */
   async getBalance(): Promise<s.VeniceBalance> {
     try {
-      return await this.http.json({ method: 'GET', path: '/billing/balance' }, s.balanceAnswer);
+      return await this.http.json({ method: 'GET', path: '/billing/balance' }, s.balanceAnswer());
     } catch (error) {
       throw this.explain(error);
     }
@@ -143,12 +143,27 @@ export class VeniceClient {
     const seen = new Set<string>();
     let cursor: string | null = null;
     for (let pages = 1; ; pages += 1) {
-      const page = await this.historyPage(window, cursor);
-      if (page.nextCursor !== null) this.checkCursor(page.nextCursor, seen, pages);
-      yield page.data;
-      if (page.nextCursor === null) return;
-      cursor = page.nextCursor;
+      cursor = yield* this.onePage(window, cursor, seen, pages);
+      if (cursor === null) return;
     }
+  }
+
+  /**
+   * Reads one page, yields its entries and returns its next cursor. A generator of its own, so
+   * the page is let go of once it ends: a suspended generator keeps every local it has, and the
+   * loop's would hold each page while the next one is read (a megabyte of entries more, kept
+   * alive through the young collections of the next page's parsing).
+   */
+  private async *onePage(
+    window: LedgerWindow,
+    cursor: string | null,
+    seen: Set<string>,
+    pages: number,
+  ): AsyncGenerator<s.LedgerEntry[], string | null> {
+    const page = await this.historyPage(window, cursor);
+    if (page.nextCursor !== null) this.checkCursor(page.nextCursor, seen, pages);
+    yield page.data;
+    return page.nextCursor;
   }
 
   private async historyPage(window: LedgerWindow, cursor: string | null): Promise<HistoryPage> {
@@ -163,7 +178,7 @@ export class VeniceClient {
     try {
       return await this.http.json(
         { method: 'GET', path: '/billing/usage-history', query },
-        s.usageHistoryAnswer,
+        s.usageHistoryAnswer(),
       );
     } catch (error) {
       throw this.explain(error);
@@ -219,7 +234,7 @@ export class VeniceClient {
               sortOrder: 'asc',
             },
           },
-          s.legacyUsageAnswer,
+          s.legacyUsageAnswer(),
         );
       } catch (error) {
         if (error instanceof ApiError && error.status === 410) {

@@ -10,11 +10,9 @@ import type { Log } from '../../shared/log.js';
 // Loaded when a sample command runs, not with the provider: `child_process` (with `dgram`),
 // `readline` and `timers/promises` cost every decision that never runs one ~4 ms of start-up
 // before its first request (README "Performance").
-const childProcess = () =>
-  process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-const readline = () => process.getBuiltinModule('node:readline') as typeof import('node:readline');
-const timers = () =>
-  process.getBuiltinModule('node:timers/promises') as typeof import('node:timers/promises');
+const childProcess = () => process.getBuiltinModule('node:child_process');
+const readline = () => process.getBuiltinModule('node:readline');
+const timers = () => process.getBuiltinModule('node:timers/promises');
 
 /** How often a waiting gate says that the command still runs. */
 const PROGRESS_MS = 15_000;

@@ -1,5 +1,4 @@
 import { emptyEstimate, estimateFromObservations } from '../../engine/estimate.js';
-import type { CostPart, Observation } from '../../engine/observation.js';
 import { ApiError, GateError } from '../../shared/errors.js';
 import type { BalanceReport, EstimateOutcome } from '../../engine/evidence.js';
 import type { Log } from '../../shared/log.js';
@@ -12,7 +11,9 @@ import type {
 } from '../provider.js';
 import type { LedgerWindow, VeniceClient } from './client.js';
 import { runInProcessGroup } from './sample-command.js';
+import { BilledRequests } from './billed-requests.js';
 import type { LedgerEntry } from './schemas.js';
+import { groupedCount, groupedNumber } from '../../shared/grouped-number.js';
 
 const DAY_MS = 86_400_000;
 // Venice debits DIEM first, then earned credits, then bundled credits, then USD.
@@ -29,22 +30,7 @@ export interface VeniceSourceDeps {
   ledgerSettleMs: number;
 }
 
-/** What one request cost, aggregated from its ledger entries. */
-interface RequestCost {
-  cost: number;
-  tokens: number;
-  /** Per SKU; an array, not a Map: a request has one to three SKUs, and a ledger 500k entries. */
-  parts: { sku: string; credits: number; units: number }[];
-}
-
-/** The billed requests of a ledger read, and one copy of each SKU name they share. */
-interface Requests {
-  byId: Map<string, RequestCost>;
-  /** Every entry's `sku` is a string of its own once parsed: kept once, a large ledger holds far less. */
-  skus: Map<string, string>;
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+const fmt = (n: number) => groupedNumber(n, 0, 4);
 
 /** The Venice provider: balance in USD-equivalent, cost per record from the ledger. */
 export class VeniceSource implements Provider {
@@ -85,13 +71,13 @@ export class VeniceSource implements Provider {
   }
 
   /** Streams the ledger of a window, aggregating debits per request as each page arrives. */
-  private async readRequests(window: LedgerWindow): Promise<Map<string, RequestCost>> {
-    const requests: Requests = { byId: new Map(), skus: new Map() };
+  private async readRequests(window: LedgerWindow): Promise<BilledRequests> {
+    const requests = new BilledRequests();
     const pages = this.useLegacy
       ? this.deps.client.legacyLedger(window)
       : this.deps.client.ledger(window);
     try {
-      for await (const page of pages) this.aggregate(page, requests);
+      while (await this.aggregateNext(pages, requests));
     } catch (error) {
       // An older deployment without usage-history: read the page-based endpoint instead.
       if (error instanceof ApiError && error.status === 404 && !this.useLegacy) {
@@ -101,61 +87,34 @@ export class VeniceSource implements Provider {
       }
       throw error;
     }
-    return requests.byId;
+    return requests.sealed();
   }
 
   private useLegacy = false;
 
-  private aggregate(page: LedgerEntry[], { byId, skus }: Requests): void {
+  /**
+   * Aggregates the next page; false once there is none. A function of its own so the page goes
+   * with its frame: a `for await` loop's variable would hold each page while the next is read.
+   */
+  private async aggregateNext(
+    pages: AsyncGenerator<LedgerEntry[]>,
+    requests: BilledRequests,
+  ): Promise<boolean> {
+    const next = await pages.next();
+    if (next.done) return false;
+    this.aggregate(next.value, requests);
+    return true;
+  }
+
+  private aggregate(page: LedgerEntry[], requests: BilledRequests): void {
     for (const entry of page) {
       if (entry.amount >= 0) continue; // credits and refunds are not the batch's cost
       if (this.deps.skuFilter && !this.deps.skuFilter.test(entry.sku)) continue;
-      const id = entry.inferenceDetails?.requestId ?? `${entry.timestamp}/${entry.sku}`;
-      let request = byId.get(id);
-      if (!request) {
-        request = { cost: 0, tokens: 0, parts: [] };
-        byId.set(id, request);
-      }
-      const debit = -entry.amount;
-      request.cost += debit;
-      // Every ledger row of one request (input SKU, output SKU) repeats the request's token
-      // details: count them once, not once per row.
-      request.tokens = Math.max(
-        request.tokens,
-        (entry.inferenceDetails?.promptTokens ?? 0) +
-          (entry.inferenceDetails?.completionTokens ?? 0),
-      );
-      let part = request.parts.find((p) => p.sku === entry.sku);
-      if (!part) {
-        const sku = skus.get(entry.sku) ?? entry.sku;
-        skus.set(sku, sku);
-        part = { sku, credits: 0, units: 0 };
-        request.parts.push(part);
-      }
-      part.credits += debit;
-      part.units += entry.units ?? 0;
+      const details = entry.inferenceDetails;
+      const id = details?.requestId ?? `${entry.timestamp}/${entry.sku}`;
+      const tokens = (details?.promptTokens ?? 0) + (details?.completionTokens ?? 0);
+      requests.debit(id, entry.sku, -entry.amount, tokens);
     }
-  }
-
-  /** One observation per request, scaled to a record by `scale` requests per record. */
-  private observations(requests: Map<string, RequestCost>, scale: number): Observation[] {
-    return Array.from(requests, ([id, r]) => {
-      const parts: CostPart[] = r.parts.map((p) => ({
-        key: p.sku,
-        kind: 'sku',
-        credits: p.credits * scale,
-        executions: 0,
-      }));
-      return {
-        id,
-        recordId: id,
-        status: 'success' as const,
-        providerCredits: r.cost * scale,
-        executions: 0,
-        executionCredits: 0,
-        parts,
-      };
-    });
   }
 
   /** The window's billed requests, one observation each (scaled by requests-per-record); may be none. */
@@ -164,11 +123,9 @@ export class VeniceSource implements Provider {
     const window = { start: new Date(end - plan.windowDays * DAY_MS), end: new Date(end) };
     const requests = await this.readRequests(window);
     let tokenSum = 0;
-    for (const r of requests.values()) tokenSum += r.tokens;
+    for (let slot = 0; slot < requests.size; slot += 1) tokenSum += requests.tokensOf(slot);
     const tokens = tokenSum / Math.max(1, requests.size);
-    const observations = this.observations(requests, this.deps.requestsPerRecord);
-    // The observations hold all the estimate needs: the per-request sums go before it runs.
-    requests.clear();
+    const observations = requests.observations(this.deps.requestsPerRecord);
     const perRecord =
       this.deps.requestsPerRecord !== 1
         ? `; ${this.deps.requestsPerRecord} requests per record`
@@ -179,7 +136,7 @@ export class VeniceSource implements Provider {
       windowDays: plan.windowDays,
       from: window.start.toISOString(),
       to: window.end.toISOString(),
-      note: `about ${Math.round(tokens).toLocaleString('en-US')} tokens per request${perRecord}`,
+      note: `about ${groupedCount(tokens)} tokens per request${perRecord}`,
     };
     const estimate =
       observations.length === 0
@@ -207,9 +164,10 @@ export class VeniceSource implements Provider {
         `The sample command ran, but the Venice ledger shows no debit for it${this.deps.skuFilter ? ' matching sku-filter' : ''}. Raise ledger-settle-seconds, or check that the command uses this account.`,
       );
     }
-    const total = [...requests.values()].reduce((a, r) => a + r.cost, 0);
+    let total = 0;
+    for (let slot = 0; slot < requests.size; slot += 1) total += requests.costOf(slot);
     // Per record = what the sample debited / sample size; spread over the requests it made.
-    const observations = this.observations(requests, requests.size / sampleSize);
+    const observations = requests.observations(requests.size / sampleSize);
     log.info(
       `Sample: ${requests.size} requests debited $${fmt(total)}: $${fmt(total / sampleSize)} per record.`,
     );

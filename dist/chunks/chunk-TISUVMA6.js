@@ -1,2 +1,0 @@
-import{c as e}from"./chunk-NKKAZ43I.js";var r=e((c,o)=>{o.exports=process.getBuiltinModule("node:http")});var u=e((g,t)=>{t.exports=process.getBuiltinModule("node:https")});var i=e((x,s)=>{s.exports=process.getBuiltinModule("node:util")});var d=e((B,p)=>{p.exports=process.getBuiltinModule("node:url")});var n=e((M,l)=>{l.exports=process.getBuiltinModule("node:perf_hooks")});export{r as a,u as b,i as c,n as d,d as e};
-//# sourceMappingURL=chunk-TISUVMA6.js.map

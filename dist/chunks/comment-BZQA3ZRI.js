@@ -1,2 +1,0 @@
-import{a,b}from"./chunk-7HKXY7VV.js";import"./chunk-46JYGSEV.js";import"./chunk-4MYDQ6GW.js";import"./chunk-VHG5I3I2.js";import"./chunk-U3IOTEC5.js";import"./chunk-S6GDHPSS.js";import"./chunk-7ATEFXQI.js";import"./chunk-YSVBCBI6.js";import"./chunk-IXKANLCJ.js";import"./chunk-TISUVMA6.js";import"./chunk-HSVUYPJZ.js";import"./chunk-XHT6MRHG.js";import"./chunk-RVBERDFA.js";import"./chunk-HZ63KRUR.js";import"./chunk-ONYTOTO6.js";import"./chunk-NKKAZ43I.js";export{a as createOctokit,b as upsertComment};
-//# sourceMappingURL=comment-BZQA3ZRI.js.map

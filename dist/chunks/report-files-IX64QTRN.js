@@ -1,2 +1,0 @@
-import{d as a,e as b}from"./chunk-2EY264MT.js";import"./chunk-4MYDQ6GW.js";import"./chunk-VHG5I3I2.js";import"./chunk-S6GDHPSS.js";import"./chunk-YSVBCBI6.js";import"./chunk-T3OEISVO.js";import"./chunk-5LQKM5DA.js";import"./chunk-O7HE3IQH.js";import"./chunk-HZ63KRUR.js";import"./chunk-NKKAZ43I.js";export{a as loadReportRenderers,b as writeReportFiles};
-//# sourceMappingURL=report-files-IX64QTRN.js.map
