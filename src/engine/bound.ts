@@ -138,9 +138,10 @@ export function boundRecords<T>(
 function readRecords<T>(
   records: readonly T[],
   read: RecordReader<T>,
-): { costs: number[]; nodeCredits: Map<string, Float64Array> } {
+): { costs: Float64Array; nodeCredits: Map<string, Float64Array> } {
   const nodeCredits = new Map<string, Float64Array>();
-  const costs = records.map((r, i) => {
+  const costs = new Float64Array(records.length);
+  records.forEach((r, i) => {
     const cost = read.cost(r);
     if (!Number.isFinite(cost)) throw new RangeError(`an observation's cost is ${cost}`);
     for (const node of read.nodes(r)) {
@@ -150,7 +151,7 @@ function readRecords<T>(
       if (!credits) nodeCredits.set(node.key, (credits = new Float64Array(records.length)));
       credits[i] = credits[i]! + node.credits;
     }
-    return cost;
+    costs[i] = cost;
   });
   return { costs, nodeCredits };
 }

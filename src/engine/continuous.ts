@@ -5,7 +5,7 @@ import {
   normalQuantile,
   tQuantile,
 } from './distributions.js';
-import { type Moments, momentsOf } from './moments.js';
+import { type Costs, type Moments, momentsOf } from './moments.js';
 
 /** An upper bound on the mean cost of the records still to run, and how it was found. */
 export interface MeanBound {
@@ -25,15 +25,12 @@ export interface MeanBound {
  * One-sided upper bound, at `confidence`, on the mean cost of `future` new records like the
  * observed `values`: both the error in the observed mean and the future records' own spread.
  */
-export function futureMeanUpper(
-  values: readonly number[],
-  future: number,
-  confidence: number,
-): MeanBound {
+export function futureMeanUpper(values: Costs, future: number, confidence: number): MeanBound {
   const m = momentsOf(values);
   // What is left of a cost once a node's price per hit is taken out (50 − 49.9) differs from
   // record to record by rounding only: that is no spread.
-  const scale = values.reduce((most, v) => Math.max(most, Math.abs(v)), 0);
+  let scale = 0;
+  for (const v of values) scale = Math.max(scale, Math.abs(v));
   if (m.sd <= 1e-9 * scale || future === 0) {
     return { upper: m.mean, scale: 'none', cv: 0, skewed: false };
   }
@@ -72,14 +69,26 @@ function skewCorrected(t: number, g: number, n: number, future: number): number 
  * overflows a double. The choice depends on the data only, so the bound stays monotone in the
  * confidence asked for.
  */
-function logScaleFits(values: readonly number[], m: Moments): boolean {
-  if (m.n < MIN_LOG_RECORDS || values.some((v) => !(v > 0))) return false;
-  if (new Set(values).size < 0.9 * m.n) return false;
-  const logs = momentsOf(values.map(Math.log));
+function logScaleFits(values: Costs, m: Moments): boolean {
+  if (m.n < MIN_LOG_RECORDS) return false;
+  for (const v of values) if (!(v > 0)) return false;
+  if (distinctCount(values) < 0.9 * m.n) return false;
+  const logs = momentsOf(Float64Array.from(values, Math.log));
   return logs.sd <= MAX_LOG_SD && Math.abs(logs.skewness) < Math.abs(m.skewness);
 }
 
 const MIN_LOG_RECORDS = 5;
+
+/**
+ * How many different values there are, counted on a sorted copy in a typed array: a `Set` of a
+ * ledger's 250k costs held a boxed number and an entry for each (README "Performance", case F).
+ */
+function distinctCount(values: Costs): number {
+  const sorted = Float64Array.from(values).sort();
+  let distinct = sorted.length === 0 ? 0 : 1;
+  for (let i = 1; i < sorted.length; i += 1) if (sorted[i] !== sorted[i - 1]) distinct += 1;
+  return distinct;
+}
 const MAX_LOG_SD = 10;
 
 /**
@@ -87,8 +96,8 @@ const MAX_LOG_SD = 10;
  * Mathew, 2003), which keeps its coverage at small n where Cox's normal approximation does
  * not, widened in quadrature by the future records' own spread.
  */
-function logNormalUpper(values: readonly number[], future: number, confidence: number) {
-  const logs = momentsOf(values.map(Math.log));
+function logNormalUpper(values: Costs, future: number, confidence: number) {
+  const logs = momentsOf(Float64Array.from(values, Math.log));
   const s2 = logs.sd ** 2;
   const center = Math.exp(logs.mean + s2 / 2);
   const cv = Math.sqrt(Math.expm1(s2));
