@@ -4,7 +4,7 @@ import { ApiError, type ErrorKind } from '../shared/errors.js';
 import { sleepUnlessAborted } from '../shared/sleep.js';
 import { firstAborted, onAnyAbort, type Sleep, sleepUnlessAnyAborts } from './abort.js';
 import { type QueryValue, serializeQuery } from './query.js';
-import { requestBeingSent } from './idle.js';
+import { requestBeingSent, whileWaitingOnNetwork } from './idle.js';
 import { redact } from './redact.js';
 
 /** A provider's reading of an error body: its message and machine reason, when it has them. */
@@ -260,19 +260,24 @@ export class HttpClient {
   }
 
   /**
-   * Sends a request and parses its JSON answer with `schema`. `check`, for a large answer on the
-   * critical path, is a hand-written reading of the same schema: what it returns is used as is,
-   * and what it refuses (undefined) is parsed by `schema`, which names the field that drifted.
+   * Sends a request and parses its JSON answer with `schema` — or with what `schema()` builds,
+   * for a schema built on first use: it is then built while the request is out, not before it
+   * is sent. `check`, for a large answer on the critical path, is a hand-written reading of the
+   * same schema: what it returns is used as is, and what it refuses (undefined) is parsed by
+   * the schema, which names the field that drifted.
    */
   async json<S extends z.ZodType>(
     req: HttpRequest,
-    schema: S,
+    schema: S | (() => S),
     check?: (body: unknown) => z.output<S> | undefined,
   ): Promise<z.output<S>> {
+    const build = typeof schema === 'function' ? schema : undefined;
+    if (build) whileWaitingOnNetwork(build);
     const response = await this.send(req);
     const checked = check?.(response.body);
     if (checked !== undefined) return checked;
-    return parseAnswer(schema, response, this.endpointOf(req), this.o.service);
+    const parser = build ? build() : (schema as S);
+    return parseAnswer(parser, response, this.endpointOf(req), this.o.service);
   }
 
   /** `GET /v1/billing/subscriptions`: the method and full path, as messages name an endpoint. */

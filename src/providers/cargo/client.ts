@@ -115,7 +115,7 @@ export class CargoClient {
 
   private async call<S extends z.ZodType>(
     req: HttpRequest,
-    schema: S,
+    schema: () => S,
     http = this.http,
     check?: (body: unknown) => z.output<S> | undefined,
   ): Promise<z.output<S>> {
@@ -129,7 +129,7 @@ export class CargoClient {
   /** 1. The subscription: credits available and used, overage behaviour. */
   async getSubscription(): Promise<s.Subscription> {
     return (
-      await this.call({ method: 'GET', path: '/billing/subscriptions' }, s.subscriptionAnswer())
+      await this.call({ method: 'GET', path: '/billing/subscriptions' }, s.subscriptionAnswer)
     ).subscription;
   }
 
@@ -138,7 +138,7 @@ export class CargoClient {
     return (
       await this.call(
         { method: 'GET', path: '/billing/usage/metrics', query: { ...query } },
-        s.usageMetricsAnswer(),
+        s.usageMetricsAnswer,
       )
     ).metrics;
   }
@@ -149,7 +149,7 @@ export class CargoClient {
   ): Promise<{ runs: s.Run[]; count: number }> {
     return this.call(
       { method: 'POST', path: '/orchestration/runs/list', body: filter },
-      s.runsListAnswer(),
+      s.runsListAnswer,
       this.http,
       readRunsPage,
     );
@@ -160,7 +160,7 @@ export class CargoClient {
     return (
       await this.call(
         { method: 'POST', path: '/orchestration/runs/count', body: filter },
-        s.runsCountAnswer(),
+        s.runsCountAnswer,
       )
     ).count;
   }
@@ -176,7 +176,7 @@ export class CargoClient {
     return (
       await this.call(
         { method: 'POST', path: '/orchestration/runs/metrics', body: payload },
-        s.runMetricsAnswer(),
+        s.runMetricsAnswer,
       )
     ).runMetrics;
   }
@@ -193,7 +193,7 @@ export class CargoClient {
       body: payload,
       idempotent: false,
     };
-    return (await this.call(req, s.batchAnswer())).batch;
+    return (await this.call(req, s.batchAnswer)).batch;
   }
 
   /** 11. One batch, with its progress and credits used. */
@@ -201,7 +201,7 @@ export class CargoClient {
     return (
       await this.call(
         { method: 'GET', path: `/orchestration/batches/${enc(uuid)}` },
-        s.batchAnswer(),
+        s.batchAnswer,
       )
     ).batch;
   }
@@ -223,7 +223,7 @@ export class CargoClient {
     return (
       await this.call(
         req,
-        s.batchesListAnswer(),
+        s.batchesListAnswer,
         options.cleanup === true ? this.cleanupHttp : this.http,
       )
     ).batches;
@@ -258,7 +258,7 @@ export class CargoClient {
       ...(signal ? { signal } : {}),
     };
     // One attempt on the single-attempt client: a name is not worth a retry, nor its log line.
-    return (await this.call(req, s.playsListAnswer(), this.cleanupHttp)).plays;
+    return (await this.call(req, s.playsListAnswer, this.cleanupHttp)).plays;
   }
 
   /** 16. The workspace's tools, like `listPlays`. */
@@ -268,7 +268,7 @@ export class CargoClient {
       path: '/orchestration/tools/list',
       ...(signal ? { signal } : {}),
     };
-    return (await this.call(req, s.toolsListAnswer(), this.cleanupHttp)).tools;
+    return (await this.call(req, s.toolsListAnswer, this.cleanupHttp)).tools;
   }
 
   /** 14. Counts a segment's or filter's records without running anything. */
@@ -278,7 +278,7 @@ export class CargoClient {
   }): Promise<{ count: number }> {
     return this.call(
       { method: 'POST', path: '/orchestration/batches/preview', body: payload },
-      s.batchPreviewAnswer(),
+      s.batchPreviewAnswer,
     );
   }
 

@@ -128,7 +128,7 @@ export class VeniceClient {
   /** Spendable balances per currency. */
   async getBalance(): Promise<s.VeniceBalance> {
     try {
-      return await this.http.json({ method: 'GET', path: '/billing/balance' }, s.balanceAnswer());
+      return await this.http.json({ method: 'GET', path: '/billing/balance' }, s.balanceAnswer);
     } catch (error) {
       throw this.explain(error);
     }
@@ -178,7 +178,7 @@ export class VeniceClient {
     try {
       return await this.http.json(
         { method: 'GET', path: '/billing/usage-history', query },
-        s.usageHistoryAnswer(),
+        s.usageHistoryAnswer,
       );
     } catch (error) {
       throw this.explain(error);
@@ -234,7 +234,7 @@ export class VeniceClient {
               sortOrder: 'asc',
             },
           },
-          s.legacyUsageAnswer(),
+          s.legacyUsageAnswer,
         );
       } catch (error) {
         if (error instanceof ApiError && error.status === 410) {
