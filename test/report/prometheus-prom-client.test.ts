@@ -6,7 +6,7 @@ import promClient from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { METRIC_PREFIX, renderPrometheus } from '../../src/report/prometheus.js';
 import type { Report } from '../../src/report/report.js';
-import { fixedReport, veniceReport } from '../support/report-fixtures.js';
+import { finishedBatch, fixedReport, veniceReport } from '../support/report-fixtures.js';
 
 /** prom-client's text for the gauges `renderPrometheus` writes, read back from its own output. */
 async function throughPromClient(report: Report, ours: string): Promise<string> {
@@ -62,20 +62,7 @@ describe('renderPrometheus writes what prom-client writes', () => {
   });
 
   it('for a report with a receipt and one that could not decide', async () => {
-    const receipt = fixedReport(1000, 38_000, {
-      batch: {
-        batchUuid: 'batch-0003',
-        status: 'success',
-        stopped: null,
-        detached: false,
-        runsCount: 1000,
-        executedRuns: 1000,
-        failedRuns: 0,
-        actual: 2_000,
-        byNode: [],
-        durationMs: 600_000,
-      },
-    });
+    const receipt = fixedReport(1000, 38_000, { batch: finishedBatch(2_000) });
     expect(renderPrometheus(receipt)).toContain('bound_held{');
     for (const report of [
       receipt,

@@ -6,20 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import type { Report } from '../../src/report/report.js';
 import { PROMTOOL_BIN, promtoolCheck } from '../support/pushgateway.js';
-import { fixedReport, veniceReport } from '../support/report-fixtures.js';
+import { finishedBatch, fixedReport, veniceReport } from '../support/report-fixtures.js';
 
-const finished = {
-  batchUuid: 'batch-0002',
-  status: 'success',
-  stopped: null,
-  detached: false,
-  runsCount: 1000,
-  executedRuns: 1000,
-  failedRuns: 0,
-  actual: 2_100,
-  byNode: [],
-  durationMs: 600_000,
-};
+const finished = finishedBatch(2_100);
 
 const RENDERED: [string, Report][] = [
   ['a Cargo warn', fixedReport(1000, 2_600)],

@@ -11,7 +11,7 @@ import { renderJson } from '../../src/report/json.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { reportJsonSchema, reportSchema } from '../../src/report/schema.js';
 import { expectGolden } from '../support/golden.js';
-import { fixedReport, veniceReport } from '../support/report-fixtures.js';
+import { finishedBatch, fixedReport, veniceReport } from '../support/report-fixtures.js';
 import { ROOT } from '../support/run-action.js';
 
 interface PromFamily {
@@ -93,20 +93,6 @@ describe('observations.csv', () => {
     expect(rows[0]!.record_id).toBe('a,"b"\nc');
     expect(rows[0]!.run_uuid).toBe(`'=HYPERLINK("x")`);
   });
-});
-
-/** A watched batch that ran all its 1,000 records for `actual` credits. */
-const finishedBatch = (actual: number) => ({
-  batchUuid: 'batch-0002',
-  status: 'success',
-  stopped: null,
-  detached: false,
-  runsCount: 1000,
-  executedRuns: 1000,
-  failedRuns: 0,
-  actual,
-  byNode: [],
-  durationMs: 600_000,
 });
 
 describe('metrics.prom', () => {

@@ -241,3 +241,17 @@ export function veniceReport(records: number, remaining: number): Report {
     observations,
   });
 }
+
+/** A watched batch that ran all its 1,000 records for `actual` credits (a receipt's input). */
+export const finishedBatch = (actual: number) => ({
+  batchUuid: 'batch-0002',
+  status: 'success',
+  stopped: null,
+  detached: false,
+  runsCount: 1000,
+  executedRuns: 1000,
+  failedRuns: 0,
+  actual,
+  byNode: [],
+  durationMs: 600_000,
+});
