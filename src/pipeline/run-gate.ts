@@ -53,7 +53,8 @@ interface Answers {
   balance: PromiseSettledResult<Awaited<ReturnType<Provider['readBalance']>>>;
   estimate: PromiseSettledResult<EstimateOutcome>;
   count: PromiseSettledResult<number>;
-  project: ProjectionModule['project'];
+  /** The projection's module, loaded (once) when there is something to project. */
+  projection: () => Promise<ProjectionModule>;
 }
 
 type ProjectionModule = typeof import('../engine/project.js');
@@ -98,7 +99,7 @@ async function gateWith(
   const picked = estimated ? samplePicked(estimated, prepared, entry) : undefined;
   const projection =
     estimated && recordCount !== null
-      ? answers.project({
+      ? (await answers.projection()).project({
           estimate: estimated.estimate,
           observations: estimated.observations,
           recordCount,
@@ -187,8 +188,7 @@ async function readAnswers(
     estimateCost(provider, entry, plan, balance, deps.log),
     recordCountOf(prepared, provider),
   ]);
-  const { project } = await (projecting ??= loadProjection());
-  return { balance: b, estimate: e, count: c, project };
+  return { balance: b, estimate: e, count: c, projection: () => (projecting ??= loadProjection()) };
 }
 
 type DecidedParts = Omit<ReportParts, 'decision' | 'reasons'> & {

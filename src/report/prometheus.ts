@@ -76,6 +76,11 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
   ];
 }
 
+/** Every gauge but the decision's, in the order `metrics.prom` lists them (unset values left out there). */
+export function gaugesOf(report: Report): [name: string, help: string, value: Value][] {
+  return [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
+}
+
 /**
  * `metrics.prom`: gauges in the Prometheus text exposition format (version 0.0.4), for
  * node_exporter's textfile collector and the Pushgateway. No timestamps (the collector rejects
@@ -87,8 +92,7 @@ function otherGauges(report: Report): [name: string, help: string, value: Value]
  */
 export function renderPrometheus(report: Report): string {
   const labels = { workflow: report.subject, provider: report.provider, tag: report.tag };
-  const gauges = [...costGauges(report), ...receiptGauges(report), ...otherGauges(report)];
-  const families = gauges.map(([name, help, value]) =>
+  const families = gaugesOf(report).map(([name, help, value]) =>
     family(
       name,
       help,

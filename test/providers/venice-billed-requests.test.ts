@@ -136,6 +136,25 @@ describe('request ids', () => {
     );
   });
 
+  it('keep ids apart and intact whatever their UTF-16: lone surrogates, a leading U+FEFF', () => {
+    const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const id = fc.oneof(
+      fc.string({ unit: anyUnit, maxLength: 12 }),
+      fc.string({ unit: anyUnit, maxLength: 6 }).map((t) => `\uFEFF${t}`),
+      fc.constantFrom('req-\uD83D', 'req-\uDE00', 'req-\uD83D\uDE00', '\uFEFFreq-1', 'req-1', ''),
+    );
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 40 }), (ids) => {
+        const table = new RequestIds();
+        const slots = ids.map((one) => table.slotOf(one));
+        const distinct = [...new Set(ids)];
+        expect(slots).toEqual(ids.map((one) => distinct.indexOf(one)));
+        expect(distinct.map((_, slot) => table.idOf(slot))).toEqual(distinct);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('hold a hundred thousand ids through the table growing, and take none once sealed', () => {
     const table = new RequestIds();
     for (let i = 0; i < 100_000; i += 1) table.slotOf(`req_${i}`);

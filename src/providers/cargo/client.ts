@@ -199,10 +199,7 @@ export class CargoClient {
   /** 11. One batch, with its progress and credits used. */
   async getBatch(uuid: string): Promise<s.Batch> {
     return (
-      await this.call(
-        { method: 'GET', path: `/orchestration/batches/${enc(uuid)}` },
-        s.batchAnswer,
-      )
+      await this.call({ method: 'GET', path: `/orchestration/batches/${enc(uuid)}` }, s.batchAnswer)
     ).batch;
   }
 

@@ -25,6 +25,9 @@ function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   return hash >>> 0;
 }
 
+/** A lone surrogate: a UTF-16 code unit UTF-8 has no bytes for. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Request ids, each kept once as UTF-8 bytes in one pool and found again through an open-
  * addressing table of slots: a Map would keep a string and an entry object per request.
@@ -38,12 +41,17 @@ export class RequestIds {
   private table = new Int32Array(1 << 12);
   private scratch = new Uint8Array(64);
   private readonly encoder = new TextEncoder();
-  private readonly decoder = new TextDecoder();
+  // A leading U+FEFF is part of an id, not a byte-order mark to drop.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** Ids UTF-8 cannot hold exactly (a lone surrogate becomes U+FFFD), kept as strings by slot. */
+  private readonly oddIds = new Map<number, string>();
+  private readonly oddSlots = new Map<string, number>();
   size = 0;
 
   /** The slot of `id`: the one it was given when first seen, else the next one. */
   slotOf(id: string): number {
     if (this.table.length === 0) throw new Error('request ids are sealed: the ledger was read');
+    if (LONE_SURROGATE.test(id)) return this.oddSlotOf(id);
     const length = this.encode(id);
     const mask = this.table.length - 1;
     for (let at = fnv1a(this.scratch, 0, length) & mask; ; at = (at + 1) & mask) {
@@ -55,6 +63,8 @@ export class RequestIds {
 
   /** The id of `slot`. */
   idOf(slot: number): string {
+    const odd = this.oddIds.get(slot);
+    if (odd !== undefined) return odd;
     return this.decoder.decode(this.pool.subarray(this.starts[slot], this.endOf(slot)));
   }
 
@@ -66,6 +76,24 @@ export class RequestIds {
   /** Drops the lookup table once every id is in: the ids themselves stay readable. */
   sealed(): void {
     this.table = new Int32Array(0);
+  }
+
+  /**
+   * The slot of an id with a lone surrogate: two such ids would encode to the same bytes and be
+   * merged, so they are looked up as strings. Their slot takes no bytes of the pool and no place
+   * in the table (JSON can carry `\uD800`; Venice's own ids are ASCII).
+   */
+  private oddSlotOf(id: string): number {
+    let slot = this.oddSlots.get(id);
+    if (slot === undefined) {
+      slot = this.size;
+      this.starts = grown(this.starts, slot + 1);
+      this.starts[slot] = this.used;
+      this.size += 1;
+      this.oddSlots.set(id, slot);
+      this.oddIds.set(slot, id);
+    }
+    return slot;
   }
 
   /** Encodes `id` into `scratch`, growing it for a long id; returns the byte length. */
@@ -100,6 +128,7 @@ export class RequestIds {
     this.table = new Int32Array(this.table.length * 2);
     const mask = this.table.length - 1;
     for (let slot = 0; slot < this.size; slot += 1) {
+      if (this.oddIds.has(slot)) continue;
       let at = fnv1a(this.pool, this.starts[slot]!, this.endOf(slot)) & mask;
       while (this.table[at] !== 0) at = (at + 1) & mask;
       this.table[at] = slot + 1;
