@@ -34,18 +34,25 @@ export async function writeTextfileAtomically(
  * full disk leaves neither a 0-byte nor a half-written file: on failure the temporaries are removed.
  */
 export async function writeFilesAtomically(files: TextFile[]): Promise<void> {
-  const temps: string[] = [];
+  const temps = files.map((file) => temporaryNameOf(file.path));
   try {
-    for (const file of files) {
-      const temp = temporaryNameOf(file.path);
-      temps.push(temp);
-      await writeFile(temp, file.content, { mode: 0o644 });
-    }
+    // Written all at once: each write is trips through libuv's thread pool, and a decision
+    // waits for its five report files before it exits (README "Performance"). Renamed one by
+    // one once all are written, so a rename that fails leaves the later files unreplaced.
+    await settledOrThrow(
+      files.map((file, i) => writeFile(temps[i]!, file.content, { mode: 0o644 })),
+    );
     for (const [i, file] of files.entries()) await rename(temps[i]!, file.path);
   } catch (error) {
     await Promise.all(temps.map((temp) => unlink(temp).catch(() => undefined)));
     throw error;
   }
+}
+
+/** Waits for every one (none left writing when the temporaries are removed), then throws the first error. */
+async function settledOrThrow(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A hidden name beside `path`; the collector only reads *.prom, so it must not end in .prom. */
