@@ -30,6 +30,28 @@ const BUILTIN = new RegExp(
   `^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`,
 );
 
+/**
+ * Builtins loaded on their first use rather than with the chunk that imports them. `crypto` is
+ * imported by `@actions/core` (a UUID for each output) and by the report writers, yet nothing
+ * before the first request uses it; loading it took ~10 ms of a decision's start-up
+ * (README "Performance").
+ */
+const LAZY_BUILTINS = new Set(['crypto']);
+
+/**
+ * A CommonJS module whose every export is a getter that loads the builtin on first read. The
+ * export names are the builtin's own, read here (the build's Node), so `import { x }`,
+ * `import * as m` and `require` all see the same names; a value is the builtin's own.
+ */
+function lazyBuiltin(name: string): string {
+  const keys = Object.keys(process.getBuiltinModule(`node:${name}`) as object);
+  const load = `let m; const load = () => (m ??= process.getBuiltinModule(${JSON.stringify(`node:${name}`)}));`;
+  const props = keys.map(
+    (k) => `${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] }`,
+  );
+  return `${load}\nmodule.exports = Object.defineProperties({}, {\n${props.join(',\n')}\n});`;
+}
+
 const builtinsAsRequire: Plugin = {
   name: 'builtins-as-require',
   setup(b) {
@@ -39,7 +61,9 @@ const builtinsAsRequire: Plugin = {
     }));
     // A CommonJS module whose exports are the builtin's own object: no ESM namespace is built.
     b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
+      contents: LAZY_BUILTINS.has(args.path)
+        ? lazyBuiltin(args.path)
+        : `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
       loader: 'js',
     }));
   },

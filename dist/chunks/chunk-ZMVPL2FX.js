@@ -1,2 +1,0 @@
-import{d as t}from"./chunk-2UJSN3PZ.js";var c=["decision","projected-credits","projected-credits-upper","credits-per-record","remaining-credits","limit-credits","headroom-credits","estimate-source","sample-size-used","report-json","comment-url","artifact-id","batch-uuid","actual-credits","batch-status","base-projected-credits","diff-credits","diff-percent"];function i(r){for(let e of c)t(e,r[e]??"")}export{i as a};
-//# sourceMappingURL=chunk-ZMVPL2FX.js.map

@@ -1,0 +1,2 @@
+import{a,b}from"./chunk-BBW3YBWM.js";import"./chunk-KRNAWDLF.js";import"./chunk-3SYNBTOL.js";import"./chunk-52U5JGKC.js";import"./chunk-MSNI6SI3.js";import"./chunk-7M2ITOBU.js";import"./chunk-JNIMKLLX.js";import"./chunk-DPFQMCBQ.js";import"./chunk-VQM7A67J.js";import"./chunk-UJFE3XPJ.js";import"./chunk-RFGFJNDX.js";import"./chunk-7ATEFXQI.js";import"./chunk-IZU3KIH3.js";import"./chunk-WCCEUNOA.js";import"./chunk-CQXQ5MFA.js";import"./chunk-VQK52IET.js";import"./chunk-FB5IOQ5D.js";export{a as createOctokit,b as upsertComment};
+//# sourceMappingURL=comment-7KF4JDOE.js.map

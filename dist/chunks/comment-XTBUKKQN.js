@@ -1,2 +1,0 @@
-import{a,b}from"./chunk-CCVNVJTC.js";import"./chunk-CSOBWKPM.js";import"./chunk-3SYNBTOL.js";import"./chunk-SQTSBCAU.js";import"./chunk-MSNI6SI3.js";import"./chunk-7M2ITOBU.js";import"./chunk-JNIMKLLX.js";import"./chunk-DPFQMCBQ.js";import"./chunk-VQM7A67J.js";import"./chunk-UJFE3XPJ.js";import"./chunk-RFGFJNDX.js";import"./chunk-7ATEFXQI.js";import"./chunk-4NK2IVNZ.js";import"./chunk-WCCEUNOA.js";import"./chunk-CQXQ5MFA.js";import"./chunk-VQK52IET.js";import"./chunk-FB5IOQ5D.js";export{a as createOctokit,b as upsertComment};
-//# sourceMappingURL=comment-XTBUKKQN.js.map

@@ -1,0 +1,2 @@
+import{d as a,e as b}from"./chunk-OVI7E2N4.js";import"./chunk-MSNI6SI3.js";import"./chunk-7M2ITOBU.js";import"./chunk-ID4TXHLS.js";import"./chunk-LVLL7HHD.js";import"./chunk-UJFE3XPJ.js";import"./chunk-IZU3KIH3.js";import"./chunk-WCCEUNOA.js";import"./chunk-T3OEISVO.js";import"./chunk-CQXQ5MFA.js";import"./chunk-FB5IOQ5D.js";export{a as loadReportRenderers,b as writeReportFiles};
+//# sourceMappingURL=report-files-KVWA2XNI.js.map

@@ -1,2 +1,0 @@
-import{d as a,e as b}from"./chunk-62JXYYCT.js";import"./chunk-MSNI6SI3.js";import"./chunk-7M2ITOBU.js";import"./chunk-ID4TXHLS.js";import"./chunk-LVLL7HHD.js";import"./chunk-UJFE3XPJ.js";import"./chunk-4NK2IVNZ.js";import"./chunk-WCCEUNOA.js";import"./chunk-T3OEISVO.js";import"./chunk-CQXQ5MFA.js";import"./chunk-FB5IOQ5D.js";export{a as loadReportRenderers,b as writeReportFiles};
-//# sourceMappingURL=report-files-XGZNWW7B.js.map
