@@ -102,6 +102,21 @@ describe('the bundle (scripts/bundle.ts)', () => {
     expect(code).not.toMatch(/(from|import)\s*"(node:)?(http|https)"/);
   });
 
+  it('loads crypto only when something uses it: refusing a bad input never does', () => {
+    const hook = join(out, '..', 'builtins-hook.mjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write('LOADED ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule crypto')).join(',') + '\\n'));\n",
+    );
+    const refused = spawnSync(process.execPath, ['--import', hook, join(out, 'index.js')], {
+      env: { PATH: process.env.PATH, 'INPUT_API-TOKEN': 'tok', 'INPUT_RECORD-COUNT': '-5' },
+      encoding: 'utf8',
+    });
+    expect(refused.stdout).toContain("::error::Input 'record-count'");
+    expect(refused.stderr).toMatch(/^LOADED \n/m);
+    // Every end-to-end test that sets outputs (a UUID per output) uses it through the shim.
+  });
+
   it('writes source maps beside the code without registering them at start-up', () => {
     const code = readFileSync(join(out, 'index.js'), 'utf8');
     expect(code).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
